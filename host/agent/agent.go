@@ -1,0 +1,239 @@
+// Package agent runs the host's agent loop: a model turn, then the host-side
+// tool calls it asked for, then the next turn with their results, until the
+// model answers without calling a tool, hands a call to the client, or a step
+// limit is reached.
+//
+// Everything the loop does is reported as Events to one emit function; the
+// server turns them into SSE frames or a single JSON answer.
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/owulveryck/gomcptest/host/llm"
+)
+
+// Toolbox runs the host's tools. *toolbox.Toolbox implements it.
+type Toolbox interface {
+	Call(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error)
+}
+
+// DefaultMaxSteps is the number of model turns a run may take when
+// Options.MaxSteps is zero.
+const DefaultMaxSteps = 25
+
+// Options configure an Agent. The zero value is usable.
+type Options struct {
+	// MaxSteps caps the model turns of one run (default DefaultMaxSteps).
+	MaxSteps int
+	Logger   *slog.Logger
+}
+
+// Agent runs conversations on one provider with one toolbox. It is safe for
+// concurrent use: each Run is independent.
+type Agent struct {
+	provider llm.Provider
+	tools    Toolbox
+	maxSteps int
+	logger   *slog.Logger
+}
+
+// New returns an Agent. tools may be nil when the host runs no tools; opts
+// may be nil.
+func New(p llm.Provider, tools Toolbox, opts *Options) *Agent {
+	a := &Agent{provider: p, tools: tools, maxSteps: DefaultMaxSteps, logger: slog.New(slog.DiscardHandler)}
+	if opts != nil {
+		if opts.MaxSteps > 0 {
+			a.maxSteps = opts.MaxSteps
+		}
+		if opts.Logger != nil {
+			a.logger = opts.Logger
+		}
+	}
+	return a
+}
+
+// Input is what one run works on.
+type Input struct {
+	// Request is the conversation. Run appends the turns it makes to a copy
+	// of its messages; the caller's slice is not modified.
+	Request *llm.Request
+	// ClientTools names the tools of Request.Tools that the client runs
+	// itself: a turn that calls one ends the run, handing the calls to the
+	// client. Every other declared tool is run by the host's Toolbox.
+	ClientTools map[string]bool
+}
+
+// Run runs the loop until the model is done, emitting every event. It
+// returns the provider's error, ctx's error, or the first error emit
+// returns. The last event of a successful run is EventFinish.
+//
+// emit is called from one goroutine at a time.
+func (a *Agent) Run(ctx context.Context, in Input, emit func(Event) error) error {
+	req := *in.Request
+	req.Messages = append([]llm.Message(nil), req.Messages...)
+	var total llm.Usage
+	for step := 0; ; step++ {
+		if step == a.maxSteps {
+			text := fmt.Sprintf("\n\nI stopped after %d model turns: that is the host's step limit (-max-steps), and the task is not finished. Ask me to continue to go on from here.", a.maxSteps)
+			if err := emit(Event{Kind: EventText, Text: text}); err != nil {
+				return err
+			}
+			return a.finish(emit, total, llm.FinishStop)
+		}
+		turn, err := a.modelTurn(ctx, &req, emit)
+		if err != nil {
+			return err
+		}
+		total.Add(turn.usage)
+		if len(turn.calls) == 0 {
+			return a.finish(emit, total, turn.finish)
+		}
+		req.Messages = append(req.Messages, turn.message())
+		if clientCalls := turn.clientCalls(in.ClientTools); len(clientCalls) > 0 {
+			// The client runs these. Host calls of the same turn are not
+			// run: the model never saw their results, and may ask again.
+			if err := emit(Event{Kind: EventClientToolCalls, ToolCalls: clientCalls}); err != nil {
+				return err
+			}
+			return a.finish(emit, total, llm.FinishToolCalls)
+		}
+		results, err := a.runTools(ctx, turn.calls, emit)
+		if err != nil {
+			return err
+		}
+		req.Messages = append(req.Messages, toolMessage(results))
+	}
+}
+
+func (a *Agent) finish(emit func(Event) error, total llm.Usage, reason llm.FinishReason) error {
+	if err := emit(Event{Kind: EventUsage, Usage: &total}); err != nil {
+		return err
+	}
+	if reason == "" {
+		reason = llm.FinishStop
+	}
+	return emit(Event{Kind: EventFinish, Finish: reason})
+}
+
+// turn is what one model turn produced.
+type turn struct {
+	text   []byte
+	calls  []llm.ToolCall
+	usage  llm.Usage
+	finish llm.FinishReason
+}
+
+func (t *turn) message() llm.Message {
+	m := llm.Message{Role: llm.RoleAssistant}
+	if len(t.text) > 0 {
+		m.Parts = append(m.Parts, llm.Part{Text: string(t.text)})
+	}
+	for i := range t.calls {
+		m.Parts = append(m.Parts, llm.Part{ToolCall: &t.calls[i]})
+	}
+	return m
+}
+
+func (t *turn) clientCalls(client map[string]bool) []llm.ToolCall {
+	var out []llm.ToolCall
+	for _, c := range t.calls {
+		if client[c.Name] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// modelTurn streams one turn, emitting text and reasoning as they come.
+func (a *Agent) modelTurn(ctx context.Context, req *llm.Request, emit func(Event) error) (*turn, error) {
+	t := &turn{}
+	for d, err := range a.provider.Stream(ctx, req) {
+		if err != nil {
+			return nil, err
+		}
+		if d.Reasoning != "" {
+			if err := emit(Event{Kind: EventReasoning, Text: d.Reasoning}); err != nil {
+				return nil, err
+			}
+		}
+		if d.Text != "" {
+			t.text = append(t.text, d.Text...)
+			if err := emit(Event{Kind: EventText, Text: d.Text}); err != nil {
+				return nil, err
+			}
+		}
+		t.calls = append(t.calls, d.ToolCalls...)
+		if d.Usage != nil {
+			t.usage = *d.Usage
+		}
+		if d.Finish != "" {
+			t.finish = d.Finish
+		}
+	}
+	return t, ctx.Err()
+}
+
+// runTools runs the host's calls concurrently. Results are emitted as they
+// complete and returned in call order.
+func (a *Agent) runTools(ctx context.Context, calls []llm.ToolCall, emit func(Event) error) ([]llm.ToolResult, error) {
+	type done struct {
+		i      int
+		result llm.ToolResult
+		took   time.Duration
+	}
+	ch := make(chan done, len(calls))
+	for i := range calls {
+		if err := emit(Event{Kind: EventToolCall, ToolCall: &calls[i]}); err != nil {
+			return nil, err
+		}
+		go func() {
+			start := time.Now()
+			r := a.call(ctx, calls[i])
+			ch <- done{i, r, time.Since(start)}
+		}()
+	}
+	results := make([]llm.ToolResult, len(calls))
+	for range calls {
+		d := <-ch
+		results[d.i] = d.result
+		a.logger.LogAttrs(ctx, slog.LevelInfo, "tool call", slog.String("tool", d.result.Name),
+			slog.Duration("took", d.took), slog.Bool("error", d.result.IsError))
+		if err := emit(Event{Kind: EventToolResult, ToolResult: &d.result, Duration: d.took}); err != nil {
+			// The remaining goroutines write to the buffered channel and end.
+			return nil, err
+		}
+	}
+	return results, ctx.Err()
+}
+
+// call runs one tool call; every failure becomes an error result the model
+// can read.
+func (a *Agent) call(ctx context.Context, c llm.ToolCall) llm.ToolResult {
+	r := llm.ToolResult{CallID: c.ID, Name: c.Name}
+	if a.tools == nil {
+		r.IsError, r.Content = true, fmt.Sprintf("tool %q is not available: the host runs no tools", c.Name)
+		return r
+	}
+	res, err := a.tools.Call(ctx, c.Name, c.Arguments)
+	if err != nil {
+		r.IsError, r.Content = true, fmt.Sprintf("calling tool %s: %v", c.Name, err)
+		return r
+	}
+	fromMCP(&r, res)
+	return r
+}
+
+func toolMessage(results []llm.ToolResult) llm.Message {
+	m := llm.Message{Role: llm.RoleTool, Parts: make([]llm.Part, len(results))}
+	for i := range results {
+		m.Parts[i] = llm.Part{ToolResult: &results[i]}
+	}
+	return m
+}
