@@ -1,0 +1,73 @@
+package server
+
+import (
+	"encoding/base64"
+	"encoding/json"
+
+	"github.com/owulveryck/gomcptest/host/llm"
+	"github.com/owulveryck/gomcptest/host/openai"
+)
+
+// response is what every rendering of one answer shares.
+type response struct {
+	id         string
+	created    int64
+	model      string // as the client named it, tool selection included
+	toolEvents bool   // render host tool calls as tool.call/tool.response frames
+	reasoning  bool   // render reasoning as reasoning_content
+}
+
+func toOpenAIUsage(u *llm.Usage) *openai.Usage {
+	out := &openai.Usage{
+		PromptTokens:     u.PromptTokens,
+		CompletionTokens: u.CompletionTokens,
+		TotalTokens:      u.TotalTokens(),
+	}
+	if u.CachedTokens > 0 {
+		out.PromptTokensDetails = &openai.PromptTokensDetails{CachedTokens: u.CachedTokens}
+	}
+	if u.ReasoningTokens > 0 {
+		out.CompletionTokensDetails = &openai.CompletionTokensDetails{ReasoningTokens: u.ReasoningTokens}
+	}
+	return out
+}
+
+// toOpenAICall renders a call for the client, its thought signature in
+// extra_content so that the client can send it back.
+func toOpenAICall(c llm.ToolCall, index *int) openai.ToolCall {
+	tc := openai.ToolCall{
+		Index:    index,
+		ID:       c.ID,
+		Type:     "function",
+		Function: openai.FunctionCall{Name: c.Name, Arguments: string(c.Arguments)},
+	}
+	if len(c.Signature) > 0 {
+		tc.ExtraContent = &openai.ExtraContent{Google: &openai.GoogleExtra{ThoughtSignature: base64.StdEncoding.EncodeToString(c.Signature)}}
+	}
+	return tc
+}
+
+func (r *response) toolCallEvent(c *llm.ToolCall) openai.ToolCallEvent {
+	args := c.Arguments
+	if len(args) == 0 {
+		args = json.RawMessage("{}")
+	}
+	return openai.ToolCallEvent{
+		ID: r.id, Object: "tool.call", Created: r.created, EventType: "tool_call",
+		ToolCall: openai.ToolCallEventArg{ID: c.ID, Name: c.Name, Arguments: args},
+	}
+}
+
+func (r *response) toolResponseEvent(res *llm.ToolResult, ms int64) openai.ToolResponseEvent {
+	ev := openai.ToolResponseEvent{
+		ID: r.id, Object: "tool.response", Created: r.created, EventType: "tool_response",
+		ToolResponse: openai.ToolResponseArg{ID: res.CallID, Name: res.Name, Response: res.Content, DurationMS: ms},
+	}
+	if res.IsError {
+		ev.ToolResponse.Error = res.Content
+		if ev.ToolResponse.Error == "" {
+			ev.ToolResponse.Error = "the tool reported an error"
+		}
+	}
+	return ev
+}

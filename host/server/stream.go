@@ -1,0 +1,180 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/owulveryck/gomcptest/host/agent"
+	"github.com/owulveryck/gomcptest/host/openai"
+)
+
+// sseWriter writes the frames of one streamed answer. Its methods are safe
+// for concurrent use, so keep-alives can interleave with events.
+type sseWriter struct {
+	mu      sync.Mutex
+	w       http.ResponseWriter
+	rc      *http.ResponseController
+	started bool
+	buf     []byte
+}
+
+// start sends the headers; until then an error can still be an HTTP status.
+func (s *sseWriter) start() {
+	if s.started {
+		return
+	}
+	s.started = true
+	h := s.w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no") // keep reverse proxies from buffering the stream
+	s.w.WriteHeader(http.StatusOK)
+}
+
+func (s *sseWriter) data(v any) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.start()
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	s.buf = append(append(append(s.buf[:0], "data: "...), b...), "\n\n"...)
+	return s.write()
+}
+
+func (s *sseWriter) raw(frame string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.start()
+	s.buf = append(s.buf[:0], frame...)
+	return s.write()
+}
+
+// keepAlive writes a comment unless the stream has not started yet.
+func (s *sseWriter) keepAlive() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		s.buf = append(s.buf[:0], ": keep-alive\n\n"...)
+		_ = s.write() // a broken connection shows up on the next event
+	}
+}
+
+func (s *sseWriter) write() error {
+	if _, err := s.w.Write(s.buf); err != nil {
+		return err
+	}
+	return s.rc.Flush()
+}
+
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Input, resp *response, includeUsage bool) {
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	sw := &sseWriter{w: w, rc: http.NewResponseController(w)}
+	go func() {
+		t := time.NewTicker(s.opts.KeepAlive)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				sw.keepAlive()
+			}
+		}
+	}()
+
+	usage := json.RawMessage(nil)
+	if includeUsage {
+		usage = json.RawMessage("null")
+	}
+	chunk := func(d openai.Delta, finish *string) openai.Chunk {
+		return openai.Chunk{ID: resp.id, Object: "chat.completion.chunk", Created: resp.created, Model: resp.model,
+			Choices: []openai.ChunkChoice{{Delta: d, FinishReason: finish}}, Usage: usage}
+	}
+	roleSent := false
+	send := func(d openai.Delta, finish *string) error {
+		if !roleSent {
+			d.Role, roleSent = "assistant", true
+			if d.Content == nil && len(d.ToolCalls) == 0 && d.ReasoningContent == "" {
+				empty := ""
+				d.Content = &empty
+			}
+		}
+		return sw.data(chunk(d, finish))
+	}
+	var total *openai.Usage
+	err := s.agent.Run(ctx, input, func(ev agent.Event) error {
+		switch ev.Kind {
+		case agent.EventText:
+			return send(openai.Delta{Content: &ev.Text}, nil)
+		case agent.EventReasoning:
+			if resp.reasoning {
+				return send(openai.Delta{ReasoningContent: ev.Text}, nil)
+			}
+		case agent.EventToolCall:
+			if !roleSent {
+				if err := send(openai.Delta{}, nil); err != nil {
+					return err
+				}
+			}
+			if resp.toolEvents {
+				return sw.data(resp.toolCallEvent(ev.ToolCall))
+			}
+		case agent.EventToolResult:
+			if resp.toolEvents {
+				return sw.data(resp.toolResponseEvent(ev.ToolResult, ev.Duration.Milliseconds()))
+			}
+		case agent.EventClientToolCalls:
+			calls := make([]openai.ToolCall, len(ev.ToolCalls))
+			for i, c := range ev.ToolCalls {
+				calls[i] = toOpenAICall(c, &i)
+			}
+			return send(openai.Delta{ToolCalls: calls}, nil)
+		case agent.EventUsage:
+			total = toOpenAIUsage(ev.Usage)
+		case agent.EventFinish:
+			reason := string(ev.Finish)
+			if err := send(openai.Delta{}, &reason); err != nil {
+				return err
+			}
+			if includeUsage && total != nil {
+				b, _ := json.Marshal(total)
+				c := chunk(openai.Delta{}, nil)
+				c.Choices, c.Usage = []openai.ChunkChoice{}, b
+				if err := sw.data(c); err != nil {
+					return err
+				}
+			}
+			return sw.raw("data: [DONE]\n\n")
+		}
+		return nil
+	})
+	if err == nil {
+		return
+	}
+	if r.Context().Err() != nil {
+		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "client went away", slog.String("id", resp.id))
+		return
+	}
+	e := toAPIError(err)
+	s.logger.LogAttrs(r.Context(), slog.LevelWarn, "chat failed", slog.String("id", resp.id), slog.Int("status", e.status), slog.String("error", err.Error()))
+	sw.mu.Lock()
+	started := sw.started
+	sw.mu.Unlock()
+	if !started {
+		writeAPIError(w, e)
+		return
+	}
+	// The 200 is gone: the error becomes a frame, which SDKs raise as an API
+	// error. No [DONE] follows, so no client mistakes this for an answer.
+	if err := sw.data(e.body()); err != nil && !errors.Is(err, context.Canceled) {
+		s.logger.LogAttrs(r.Context(), slog.LevelDebug, "writing error frame", slog.String("error", err.Error()))
+	}
+}
