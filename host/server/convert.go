@@ -35,8 +35,8 @@ func parseModel(s string) toolSelection {
 
 // converter turns an OpenAI request into an llm.Request.
 type converter struct {
-	calls map[string]llm.ToolCall // by OpenAI id, to name tool results
-	legacy int                    // counts legacy function calls, to give them ids
+	calls  map[string]llm.ToolCall // by OpenAI id, to name tool results
+	legacy int                     // counts legacy function calls, to give them ids
 }
 
 func toLLMRequest(in *openai.ChatRequest, model string) (*llm.Request, error) {
