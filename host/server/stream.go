@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,7 +21,8 @@ type sseWriter struct {
 	w       http.ResponseWriter
 	rc      *http.ResponseController
 	started bool
-	buf     []byte
+	buf     bytes.Buffer
+	enc     *json.Encoder // writes to buf, HTML left unescaped
 }
 
 // start sends the headers; until then an error can still be an HTTP status.
@@ -40,11 +42,12 @@ func (s *sseWriter) data(v any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.start()
-	b, err := json.Marshal(v)
-	if err != nil {
+	s.buf.Reset()
+	s.buf.WriteString("data: ")
+	if err := s.enc.Encode(v); err != nil { // Encode ends the JSON with "\n"
 		return err
 	}
-	s.buf = append(append(append(s.buf[:0], "data: "...), b...), "\n\n"...)
+	s.buf.WriteByte('\n')
 	return s.write()
 }
 
@@ -52,7 +55,8 @@ func (s *sseWriter) raw(frame string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.start()
-	s.buf = append(s.buf[:0], frame...)
+	s.buf.Reset()
+	s.buf.WriteString(frame)
 	return s.write()
 }
 
@@ -61,13 +65,14 @@ func (s *sseWriter) keepAlive() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.started {
-		s.buf = append(s.buf[:0], ": keep-alive\n\n"...)
+		s.buf.Reset()
+		s.buf.WriteString(": keep-alive\n\n")
 		_ = s.write() // a broken connection shows up on the next event
 	}
 }
 
 func (s *sseWriter) write() error {
-	if _, err := s.w.Write(s.buf); err != nil {
+	if _, err := s.w.Write(s.buf.Bytes()); err != nil {
 		return err
 	}
 	return s.rc.Flush()
@@ -77,6 +82,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Inpu
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
 	sw := &sseWriter{w: w, rc: http.NewResponseController(w)}
+	sw.enc = json.NewEncoder(&sw.buf)
+	sw.enc.SetEscapeHTML(false)
 	go func() {
 		t := time.NewTicker(s.opts.KeepAlive)
 		defer t.Stop()

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/owulveryck/gomcptest/host/agent"
+	"github.com/owulveryck/gomcptest/host/server"
+)
+
+// config is everything the server is started with.
+type config struct {
+	host          string
+	port          int
+	mcpServers    string
+	withAllEvents bool
+	maxSteps      int
+	toolTimeout   time.Duration
+	maxBody       int64
+	corsOrigins   []string
+	apiKeys       []string
+	logLevel      slog.Level
+	logJSON       bool
+
+	// The model backend: Vertex AI when project is set, else the Gemini API
+	// when apiKey is set, else the offline model.
+	project  string
+	location string
+	apiKey   string
+	models   []string
+	builtins []string
+}
+
+const usage = `openaiserver serves an OpenAI-compatible chat API (/v1/chat/completions,
+/v1/models, /v1/tools) whose model is Gemini, running MCP tools for it.
+
+Usage:
+  openaiserver [flags]
+
+Backends, chosen by the environment:
+  Vertex AI       GCP_PROJECT (or GOOGLE_CLOUD_PROJECT) with Application
+                  Default Credentials (gcloud auth application-default login);
+                  GCP_REGION (or GOOGLE_CLOUD_LOCATION), default us-central1
+  Gemini API      GEMINI_API_KEY (or GOOGLE_API_KEY)
+  offline model   neither: a built-in deterministic model, so everything
+                  works without a network; it says so in the log and in
+                  /v1/models (owned_by "gomcptest-offline")
+
+Environment:
+  GEMINI_MODELS                      models served (default gemini-2.5-flash,gemini-2.5-pro)
+  PORT                               port (default 8080); -port wins
+  HOST                               address to bind (default 127.0.0.1)
+  LOG_LEVEL                          DEBUG, INFO, WARN or ERROR (default INFO)
+  LOG_FORMAT                         text or json (default text)
+  VERTEX_AI_CODE_EXECUTION=true      enable Gemini's built-in tools; they are
+  VERTEX_AI_GOOGLE_SEARCH=true       offered to every request that selects no
+  VERTEX_AI_GOOGLE_SEARCH_RETRIEVAL=true  tools, and selectable by name:
+                                     code_execution, google_search,
+                                     google_search_retrieval
+  OPENAISERVER_API_KEYS              comma list of bearer tokens /v1/ requires
+  CORS_ORIGINS                       comma list of browser origins allowed
+
+Tool selection: a model string "gemini-2.5-flash|LS|View" offers only those
+tools for that request; a bare model name offers them all.
+Tool events: -withAllEvents, or the request header "X-Tool-Events: true",
+add tool_call and tool_response frames to the stream.
+
+Example:
+  openaiserver -mcpservers "bin/sleep;bin/LS -root /srv/data;LOG=debug bin/View"
+
+Flags:
+`
+
+// parseConfig reads flags and environment. It returns flag.ErrHelp after
+// printing the help.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	env := func(names ...string) string {
+		for _, n := range names {
+			if v := getenv(n); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	cfg := config{
+		host:     env("HOST"),
+		project:  env("GCP_PROJECT", "GOOGLE_CLOUD_PROJECT"),
+		location: env("GCP_REGION", "GOOGLE_CLOUD_LOCATION"),
+		apiKey:   env("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+		models:   list(env("GEMINI_MODELS")),
+	}
+	if cfg.host == "" {
+		cfg.host = "127.0.0.1"
+	}
+	if cfg.location == "" {
+		cfg.location = "us-central1"
+	}
+	if len(cfg.models) == 0 {
+		cfg.models = []string{"gemini-2.5-flash", "gemini-2.5-pro"}
+	}
+	port := 8080
+	if p := env("PORT"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 65535 {
+			return cfg, fmt.Errorf("PORT=%q is not a port number", p)
+		}
+		port = n
+	}
+	for name, tool := range map[string]string{
+		"VERTEX_AI_CODE_EXECUTION":          "code_execution",
+		"VERTEX_AI_GOOGLE_SEARCH":           "google_search",
+		"VERTEX_AI_GOOGLE_SEARCH_RETRIEVAL": "google_search_retrieval",
+	} {
+		if on, _ := strconv.ParseBool(env(name)); on {
+			cfg.builtins = append(cfg.builtins, tool)
+		}
+	}
+	slices.Sort(cfg.builtins)
+	if err := cfg.logLevel.UnmarshalText([]byte(orDefault(env("LOG_LEVEL"), "INFO"))); err != nil {
+		return cfg, fmt.Errorf("LOG_LEVEL: %v", err)
+	}
+	switch f := strings.ToLower(env("LOG_FORMAT")); f {
+	case "", "text":
+	case "json":
+		cfg.logJSON = true
+	default:
+		return cfg, fmt.Errorf("LOG_FORMAT=%q: use text or json", f)
+	}
+
+	fs := flag.NewFlagSet("openaiserver", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	fs.IntVar(&cfg.port, "port", port, "port to listen on (0 picks a free one)")
+	fs.StringVar(&cfg.host, "host", cfg.host, "address to bind; use 0.0.0.0 to serve other machines (set OPENAISERVER_API_KEYS then)")
+	fs.StringVar(&cfg.mcpServers, "mcpservers", "", `MCP servers to run, separated by ";": "cmd args;K=V cmd2 'quoted arg';http://host/mcp"`)
+	fs.BoolVar(&cfg.withAllEvents, "withAllEvents", false, "stream tool_call and tool_response events on every request")
+	fs.IntVar(&cfg.maxSteps, "max-steps", agent.DefaultMaxSteps, "model turns one request may take before the host stops the loop")
+	fs.DurationVar(&cfg.toolTimeout, "tool-timeout", 15*time.Minute, "limit of one tool call")
+	fs.Int64Var(&cfg.maxBody, "max-body", server.DefaultMaxBodyBytes, "request body limit in bytes")
+	cors := fs.String("cors-origins", env("CORS_ORIGINS"), "comma list of browser origins allowed to call the API, besides the server's own")
+	keys := fs.String("api-keys", env("OPENAISERVER_API_KEYS"), "comma list of bearer tokens required on /v1/ (empty: none)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q: see -help", fs.Args())
+	}
+	if cfg.maxSteps < 1 {
+		return cfg, fmt.Errorf("-max-steps must be at least 1")
+	}
+	if cfg.maxBody < 1 {
+		return cfg, fmt.Errorf("-max-body must be positive")
+	}
+	cfg.corsOrigins, cfg.apiKeys = list(*cors), list(*keys)
+	return cfg, nil
+}
+
+func list(s string) []string {
+	var out []string
+	for v := range strings.SplitSeq(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

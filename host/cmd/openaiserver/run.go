@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+
+	"github.com/owulveryck/gomcptest/host/server"
+	"github.com/owulveryck/gomcptest/host/toolbox"
+)
+
+// run starts the tools and serves until ctx is cancelled.
+func run(ctx context.Context, cfg config, stderr io.Writer) error {
+	var h slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})
+	if cfg.logJSON {
+		h = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})
+	}
+	logger := slog.New(h)
+
+	provider, err := newProvider(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	specs, err := toolbox.ParseSpec(cfg.mcpServers)
+	if err != nil {
+		return fmt.Errorf("-mcpservers: %w", err)
+	}
+	tools, err := toolbox.New(ctx, specs, &toolbox.Options{Logger: logger, CallTimeout: cfg.toolTimeout, ClientName: "openaiserver"})
+	if err != nil {
+		return err
+	}
+	defer tools.Close()
+
+	srv := server.New(provider, &server.Options{
+		Logger:         logger,
+		Toolbox:        tools,
+		MaxBodyBytes:   cfg.maxBody,
+		ToolEvents:     cfg.withAllEvents,
+		MaxSteps:       cfg.maxSteps,
+		APIKeys:        cfg.apiKeys,
+		AllowedOrigins: cfg.corsOrigins,
+		BuiltinTools:   cfg.builtins,
+	})
+	l, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(cfg.host); (ip == nil || !ip.IsLoopback()) && len(cfg.apiKeys) == 0 {
+		logger.Warn("serving beyond this machine without API keys: anyone who reaches the port can run the tools", "host", cfg.host)
+	}
+	logger.Info("listening", "url", "http://"+l.Addr().String(), "tools", len(tools.Tools()), "tool_events", cfg.withAllEvents)
+	return srv.Serve(ctx, l)
+}
