@@ -1,0 +1,81 @@
+package toolbox
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseSpec(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []ServerSpec
+	}{
+		{"empty", "", nil},
+		{"blanks", "  \t ", nil},
+		{"one", "../bin/LS", []ServerSpec{{Command: "../bin/LS"}}},
+		{"seed example", "./GlobTool;./dispatch_agent -glob-path ./GlobTool -ls-path ./LS;./Bash", []ServerSpec{
+			{Command: "./GlobTool"},
+			{Command: "./dispatch_agent", Args: []string{"-glob-path", "./GlobTool", "-ls-path", "./LS"}},
+			{Command: "./Bash"},
+		}},
+		{"empty servers skipped", ";; ./A ;  ; ./B;", []ServerSpec{{Command: "./A"}, {Command: "./B"}}},
+		{"spaces around", "   ./A   -x    1   ", []ServerSpec{{Command: "./A", Args: []string{"-x", "1"}}}},
+		{"double quotes", `"/opt/my tools/LS" -root "a b"`, []ServerSpec{{Command: "/opt/my tools/LS", Args: []string{"-root", "a b"}}}},
+		{"single quotes keep backslash", `./A 'x\y "z"'`, []ServerSpec{{Command: "./A", Args: []string{`x\y "z"`}}}},
+		{"escapes in double quotes", `./A "say \"hi\" \\ \n"`, []ServerSpec{{Command: "./A", Args: []string{`say "hi" \ \n`}}}},
+		{"backslash outside quotes", `./A a\ b \;`, []ServerSpec{{Command: "./A", Args: []string{"a b", ";"}}}},
+		{"quoted semicolons", `./A "x;y" 'p;q';./B`, []ServerSpec{{Command: "./A", Args: []string{"x;y", "p;q"}}, {Command: "./B"}}},
+		{"adjacent quotes join", `./A pre"mid"'end'`, []ServerSpec{{Command: "./A", Args: []string{"premidend"}}}},
+		{"empty argument", `./A "" x`, []ServerSpec{{Command: "./A", Args: []string{"", "x"}}}},
+		{"env", "K=V OTHER_1='a b' ./A X=1", []ServerSpec{{Command: "./A", Args: []string{"X=1"}, Env: []string{"K=V", "OTHER_1=a b"}}}},
+		{"env per server", "A=1 ./a;./b", []ServerSpec{{Command: "./a", Env: []string{"A=1"}}, {Command: "./b"}}},
+		{"env value with =", "K=a=b ./A", []ServerSpec{{Command: "./A", Env: []string{"K=a=b"}}}},
+		{"quoted name is not env", `"K=V" ./A`, []ServerSpec{{Command: "K=V", Args: []string{"./A"}}}},
+		{"bad name is not env", "1K=V ./A", []ServerSpec{{Command: "1K=V", Args: []string{"./A"}}}},
+		{"url", "http://localhost:8081/mcp; HTTPS://h.example/x", []ServerSpec{{URL: "http://localhost:8081/mcp"}, {URL: "HTTPS://h.example/x"}}},
+		{"utf-8", "./outil 'été'", []ServerSpec{{Command: "./outil", Args: []string{"été"}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseSpec(tt.in)
+			if err != nil {
+				t.Fatalf("ParseSpec(%q): %v", tt.in, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ParseSpec(%q) (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}
+
+func TestParseSpecErrors(t *testing.T) {
+	tests := []struct {
+		in   string
+		want SpecError
+	}{
+		{`./A "abc`, SpecError{Server: 1, Offset: 4, Msg: "unterminated double quote"}},
+		{`./A;./B 'x;y`, SpecError{Server: 2, Offset: 8, Msg: "unterminated single quote"}},
+		{`./A "x\"`, SpecError{Server: 1, Offset: 4, Msg: "unterminated double quote"}},
+		{`./A x\`, SpecError{Server: 1, Offset: 5, Msg: "dangling backslash"}},
+		{`./A; K=V`, SpecError{Server: 2, Offset: 5, Msg: "environment without a command"}},
+		{`./A;;"" x`, SpecError{Server: 3, Offset: 5, Msg: "empty command"}},
+		{`http://h/mcp -x`, SpecError{Server: 1, Offset: 0, Msg: "a URL server takes no arguments or environment"}},
+		{`K=V http://h/mcp`, SpecError{Server: 1, Offset: 4, Msg: "a URL server takes no arguments or environment"}},
+		{`http:///nohost`, SpecError{Server: 1, Offset: 0, Msg: `invalid URL "http:///nohost"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			specs, err := ParseSpec(tt.in)
+			var got *SpecError
+			if !errors.As(err, &got) {
+				t.Fatalf("ParseSpec(%q) = %v, %v; want a *SpecError", tt.in, specs, err)
+			}
+			if diff := cmp.Diff(tt.want, *got); diff != "" {
+				t.Errorf("ParseSpec(%q) error (-want +got):\n%s", tt.in, diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,265 @@
+package toolbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// ErrUnknownTool is returned (wrapped) by [Toolbox.Call] for a name that is
+// not one of [Toolbox.Tools].
+var ErrUnknownTool = errors.New("unknown tool")
+
+// ErrClosed is returned (wrapped) by [Toolbox.Call] after [Toolbox.Close].
+var ErrClosed = errors.New("toolbox closed")
+
+// Options configure a [Toolbox]. A nil *Options means all defaults.
+type Options struct {
+	// Logger receives the servers' stderr, line by line, and lifecycle
+	// events, each with a "server" attribute. Nil discards them.
+	Logger *slog.Logger
+	// CallTimeout bounds each tool call; zero means 5 minutes.
+	CallTimeout time.Duration
+	// StartTimeout bounds starting a server and its MCP handshake, and
+	// listing its tools; zero means 30 seconds.
+	StartTimeout time.Duration
+	// ClientName and ClientVersion are what the host tells servers it is;
+	// empty means "gomcptest" and "dev".
+	ClientName, ClientVersion string
+	// HTTPClient dials streamable HTTP servers; nil means
+	// http.DefaultClient.
+	HTTPClient *http.Client
+}
+
+// A Tool is a tool of one of the toolbox's servers.
+type Tool struct {
+	// Name is unique in the toolbox and is what the model sees; it matches
+	// ^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$.
+	Name        string
+	Description string
+	// Server names the server offering the tool.
+	Server string
+	// InputSchema is the tool's JSON Schema for its arguments, as the
+	// server sent it.
+	InputSchema json.RawMessage
+	// Original is the tool's name on its server.
+	Original string
+}
+
+// A Toolbox holds the MCP servers of the host and calls their tools.
+// It is safe for concurrent use; calls to one server run concurrently.
+type Toolbox struct {
+	servers     []*server
+	tools       []Tool
+	byName      map[string]int // index in tools
+	serverOf    map[string]*server
+	callTimeout time.Duration
+
+	bg   context.Context // ends at Close; for background restarts
+	stop context.CancelFunc
+	wg   sync.WaitGroup // background restarts
+
+	mu     sync.Mutex // guards closed and Add on wg
+	closed bool
+}
+
+// New starts or connects to every server of specs concurrently, and lists
+// all their tools. If any server cannot start, New stops the others and
+// returns an error naming each failed server, with the end of its stderr.
+// The caller must Close the returned Toolbox.
+func New(ctx context.Context, specs []ServerSpec, opts *Options) (*Toolbox, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 5 * time.Minute
+	}
+	if o.StartTimeout <= 0 {
+		o.StartTimeout = 30 * time.Second
+	}
+	if o.ClientName == "" {
+		o.ClientName = "gomcptest"
+	}
+	if o.ClientVersion == "" {
+		o.ClientVersion = "dev"
+	}
+	client := mcp.NewClient(&mcp.Implementation{Name: o.ClientName, Version: o.ClientVersion}, nil)
+
+	names := serverNames(specs)
+	servers := make([]*server, len(specs))
+	lists := make([][]*mcp.Tool, len(specs))
+	errs := make([]error, len(specs))
+	var wg sync.WaitGroup
+	for i, spec := range specs {
+		s := &server{
+			name:         names[i],
+			spec:         spec,
+			client:       client,
+			httpClient:   o.HTTPClient,
+			log:          o.Logger.With("server", names[i]),
+			startTimeout: o.StartTimeout,
+			lock:         make(chan struct{}, 1),
+		}
+		servers[i] = s
+		wg.Go(func() { lists[i], errs[i] = s.open(ctx) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, s := range servers {
+			s.close()
+		}
+		return nil, err
+	}
+
+	tb := &Toolbox{
+		servers:     servers,
+		byName:      make(map[string]int),
+		serverOf:    make(map[string]*server),
+		callTimeout: o.CallTimeout,
+	}
+	tb.bg, tb.stop = context.WithCancel(context.Background())
+	originals := make([][]string, len(lists))
+	for i, list := range lists {
+		for _, t := range list {
+			originals[i] = append(originals[i], t.Name)
+		}
+	}
+	final := toolNames(names, originals)
+	for i, list := range lists {
+		for j, t := range list {
+			schema, err := json.Marshal(t.InputSchema)
+			if err != nil {
+				tb.Close()
+				return nil, fmt.Errorf("encoding input schema of tool %q of server %q: %w", t.Name, names[i], err)
+			}
+			tool := Tool{
+				Name:        final[i][j],
+				Description: t.Description,
+				Server:      names[i],
+				InputSchema: schema,
+				Original:    t.Name,
+			}
+			tb.byName[tool.Name] = len(tb.tools)
+			tb.serverOf[tool.Name] = servers[i]
+			tb.tools = append(tb.tools, tool)
+			o.Logger.Info("registered tool", "server", names[i], "tool", tool.Name, "original", t.Name)
+		}
+	}
+	return tb, nil
+}
+
+// open makes the first connection to s and lists its tools.
+func (s *server) open(ctx context.Context) ([]*mcp.Tool, error) {
+	c, err := s.start(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.adopt(c)
+	s.log.Info("server started")
+	return s.list(ctx, c)
+}
+
+// Tools returns every tool, in the order of the servers, then the order in
+// which each server listed them. The caller may modify the slice.
+func (tb *Toolbox) Tools() []Tool {
+	return append([]Tool(nil), tb.tools...)
+}
+
+// Tool returns the tool with the given toolbox name.
+func (tb *Toolbox) Tool(name string) (Tool, bool) {
+	i, ok := tb.byName[name]
+	if !ok {
+		return Tool{}, false
+	}
+	return tb.tools[i], true
+}
+
+// Call calls the tool with the given toolbox name and JSON object
+// arguments (empty or null means none). A tool that fails returns a result
+// with IsError set and a nil error; the error is for calls that did not
+// complete: an unknown name ([ErrUnknownTool]), the per-call timeout,
+// the cancellation of ctx (which is forwarded to the server), or the
+// death of the server. A dead server is restarted in the background, so a
+// later call can succeed.
+func (tb *Toolbox) Call(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
+	i, ok := tb.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownTool, name)
+	}
+	tool, s := tb.tools[i], tb.serverOf[name]
+	params := &mcp.CallToolParams{Name: tool.Original}
+	if len(args) > 0 && string(args) != "null" {
+		if !json.Valid(args) {
+			return nil, fmt.Errorf("calling tool %q: arguments are not valid JSON", name)
+		}
+		params.Arguments = args
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, tb.callTimeout,
+		fmt.Errorf("timed out after %v: %w", tb.callTimeout, context.DeadlineExceeded))
+	defer cancel()
+
+	c, err := s.session(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("calling tool %q: %w", name, err)
+	}
+	res, err := c.CallTool(ctx, params)
+	switch {
+	case err == nil:
+		return res, nil
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("calling tool %q of server %q: %w", name, s.name, context.Cause(ctx))
+	case died(c, err):
+		tb.restart(s, c)
+		return nil, fmt.Errorf("calling tool %q: server %q died during the call (restarting it): %w", name, s.name, err)
+	default:
+		return nil, fmt.Errorf("calling tool %q of server %q: %w", name, s.name, err)
+	}
+}
+
+// restart replaces the dead session c of s in the background.
+func (tb *Toolbox) restart(s *server, c *session) {
+	s.log.Warn("server died during a call")
+	s.forget(c)
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if tb.closed {
+		return
+	}
+	tb.wg.Go(func() {
+		c.Close() // reaps the process
+		if _, err := s.session(tb.bg); err != nil && tb.bg.Err() == nil {
+			s.log.Warn("server not restarted; next call will retry", "error", err)
+		}
+	})
+}
+
+// Close stops every server (closing stdin, then signalling processes that
+// do not exit) and waits for them. Calls after Close return [ErrClosed].
+// Closing twice returns nil the second time.
+func (tb *Toolbox) Close() error {
+	tb.mu.Lock()
+	closed := tb.closed
+	tb.closed = true
+	tb.mu.Unlock()
+	if closed {
+		return nil
+	}
+	tb.stop()
+	var errs []error
+	for _, s := range tb.servers {
+		errs = append(errs, s.close())
+	}
+	tb.wg.Wait()
+	return errors.Join(errs...)
+}
