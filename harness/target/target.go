@@ -1,0 +1,115 @@
+// Package target connects an MCP client to a server under test: a command
+// run over stdio, or a streamable HTTP endpoint. It is what the harness's
+// commands (mcptest list, call, ...) share to reach the server they drive.
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// A Target says how to reach an MCP server: exactly one of Command and URL
+// is set.
+type Target struct {
+	// Command is the program and its arguments, run with stdin and stdout
+	// carrying the protocol.
+	Command []string
+	// Env holds KEY=VALUE pairs added to the current environment of
+	// Command; a key given twice takes the last value.
+	Env []string
+	// Dir is the working directory of Command; empty means the current one.
+	Dir string
+	// Stderr receives the stderr of Command; nil discards it.
+	Stderr io.Writer
+
+	// URL is the streamable HTTP endpoint, e.g. http://127.0.0.1:8081/mcp.
+	URL string
+}
+
+// Validate reports a target that names no server, or two, or sets command
+// options on a URL.
+func (t Target) Validate() error {
+	switch {
+	case len(t.Command) == 0 && t.URL == "":
+		return errors.New("no server: give a command after -- or a URL with --url")
+	case len(t.Command) > 0 && t.URL != "":
+		return errors.New("two servers: give a command after -- or a URL with --url, not both")
+	case t.URL != "" && (len(t.Env) > 0 || t.Dir != ""):
+		return errors.New("--env and --dir apply to a command, not to a URL")
+	case t.URL != "" && !strings.HasPrefix(t.URL, "http://") && !strings.HasPrefix(t.URL, "https://"):
+		return fmt.Errorf("URL %q: want http:// or https://", t.URL)
+	}
+	for _, kv := range t.Env {
+		if k, _, ok := strings.Cut(kv, "="); !ok || k == "" {
+			return fmt.Errorf("environment variable %q: want KEY=VALUE", kv)
+		}
+	}
+	return nil
+}
+
+// String names the target for messages: the URL, or the command line.
+func (t Target) String() string {
+	if t.URL != "" {
+		return t.URL
+	}
+	return strings.Join(t.Command, " ")
+}
+
+// Transport returns a transport to the target. For a command, the process
+// starts when the transport connects and is stopped when the session
+// closes: stdin is closed first, then it is signalled if it lingers.
+func (t Target) Transport() (mcp.Transport, error) {
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if t.URL != "" {
+		return &mcp.StreamableClientTransport{Endpoint: t.URL}, nil
+	}
+	cmd := exec.Command(t.Command[0], t.Command[1:]...)
+	cmd.Env = append(os.Environ(), t.Env...)
+	cmd.Dir = t.Dir
+	cmd.Stderr = t.Stderr
+	return &mcp.CommandTransport{Command: cmd}, nil
+}
+
+// Options configures [Connect]. A nil *Options means the defaults.
+type Options struct {
+	// Client configures the client (handlers for notifications, ...).
+	Client *mcp.ClientOptions
+	// ProtocolVersion is the version to ask for; empty means the SDK's
+	// latest, falling back to older ones as the server requires.
+	ProtocolVersion string
+}
+
+// Connect starts or dials the target and completes the MCP handshake. The
+// caller closes the session, which also stops a command.
+func Connect(ctx context.Context, t Target, opts *Options) (*mcp.ClientSession, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	transport, err := t.Transport()
+	if err != nil {
+		return nil, err
+	}
+	client := mcp.NewClient(&mcp.Implementation{Name: "gomcptest", Version: version()}, opts.Client)
+	cs, err := client.Connect(ctx, transport, &mcp.ClientSessionOptions{ProtocolVersion: opts.ProtocolVersion})
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s: %w", t, err)
+	}
+	return cs, nil
+}
+
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}

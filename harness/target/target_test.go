@@ -1,0 +1,122 @@
+package target
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// With TARGET_TEST_SERVER=1 the test binary is an MCP server over stdio
+// whose tool "where" reports its working directory and $GREETING, so that
+// tests can see what a Target passed to the command.
+func TestMain(m *testing.M) {
+	if os.Getenv("TARGET_TEST_SERVER") == "1" {
+		if err := newServer().Run(context.Background(), &mcp.StdioTransport{}); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func newServer() *mcp.Server {
+	s := mcp.NewServer(&mcp.Implementation{Name: "where", Version: "v0"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "where", Description: "reports the directory and $GREETING"},
+		func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
+			dir, err := os.Getwd()
+			if err != nil {
+				return nil, nil, err
+			}
+			text := dir + " " + os.Getenv("GREETING")
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, nil, nil
+		})
+	return s
+}
+
+func self(t *testing.T) []string {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []string{exe}
+}
+
+func where(t *testing.T, tgt Target) string {
+	t.Helper()
+	cs, err := Connect(t.Context(), tgt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "where"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Content[0].(*mcp.TextContent).Text
+}
+
+func TestCommandEnvAndDir(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := where(t, Target{
+		Command: self(t),
+		Env:     []string{"TARGET_TEST_SERVER=1", "GREETING=first", "GREETING=hello"},
+		Dir:     dir,
+	})
+	if want := dir + " hello"; got != want {
+		t.Errorf("where = %q, want %q", got, want)
+	}
+}
+
+func TestURL(t *testing.T) {
+	s := newServer()
+	srv := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil))
+	defer srv.Close()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Served in this process: its directory and environment.
+	if got, want := where(t, Target{URL: srv.URL}), wd+" "+os.Getenv("GREETING"); got != want {
+		t.Errorf("where = %q, want %q", got, want)
+	}
+}
+
+func TestConnectFails(t *testing.T) {
+	tests := []struct {
+		name string
+		tgt  Target
+		want string
+	}{
+		{"missing program", Target{Command: []string{"/does/not/exist"}}, "/does/not/exist"},
+		{"not a server", Target{Command: []string{"true"}}, "connecting to true"},
+		{"missing dir", Target{Command: self(t), Dir: "/does/not/exist"}, "/does/not/exist"},
+		{"no server", Target{}, "no server"},
+		{"two servers", Target{Command: []string{"x"}, URL: "http://127.0.0.1:1/mcp"}, "two servers"},
+		{"env on URL", Target{URL: "http://127.0.0.1:1/mcp", Env: []string{"A=b"}}, "--env and --dir apply to a command"},
+		{"bad env", Target{Command: []string{"x"}, Env: []string{"novalue"}}, `"novalue": want KEY=VALUE`},
+		{"bad URL", Target{URL: "127.0.0.1:1"}, "want http:// or https://"},
+		{"nobody listening", Target{URL: "http://127.0.0.1:1/mcp"}, "connecting to http://127.0.0.1:1/mcp"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cs, err := Connect(t.Context(), tt.tgt, nil)
+			if err == nil {
+				cs.Close()
+				t.Fatal("Connect succeeded, want an error")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not contain %q", err, tt.want)
+			}
+		})
+	}
+}

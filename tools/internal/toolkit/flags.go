@@ -1,0 +1,81 @@
+package toolkit
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// parseFlags parses the common flags and p's own, and builds the Config.
+func parseFlags(p Program, args []string, stderr io.Writer) (Config, error) {
+	var (
+		cfg   Config
+		roots rootList
+		level slog.Level
+	)
+	fs := flag.NewFlagSet(p.Name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.HTTP, "http", "", "serve streamable HTTP at `ADDR` (host:port, e.g. 127.0.0.1:8081; port 0 picks a free one) instead of stdio")
+	fs.Var(&roots, "root", "confine file paths to `DIR` (repeatable; default: no confinement)")
+	fs.IntVar(&cfg.MaxOutput, "max-output", DefaultMaxOutput, "truncate a tool's output after `N` characters (0: no limit)")
+	fs.TextVar(&level, "log-level", slog.LevelInfo, "log to stderr at `LEVEL`: debug, info, warn or error")
+	if p.Flags != nil {
+		p.Flags(fs)
+	}
+	fs.Usage = func() { usage(fs, p) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return Config{}, err
+		}
+		return Config{}, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q (run %s -help)\n", p.Name, fs.Arg(0), p.Name)
+		return Config{}, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	policy, err := NewPolicy(roots)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: -root: %v\n", p.Name, err)
+		return Config{}, fmt.Errorf("%w: %v", errUsage, err)
+	}
+	cfg.Policy = policy
+	cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	return cfg, nil
+}
+
+// rootList is the repeatable -root flag.
+type rootList []string
+
+func (r *rootList) String() string { return strings.Join(*r, ",") }
+
+func (r *rootList) Set(dir string) error {
+	*r = append(*r, dir)
+	return nil
+}
+
+// usage prints the help: what the binary is, how to run it, its flags and
+// how to use it from openaiserver and mcptest.
+func usage(fs *flag.FlagSet, p Program) {
+	w := fs.Output()
+	fmt.Fprintf(w, "%s: an MCP server that %s.\n\n", p.Name, p.Summary)
+	fmt.Fprintf(w, "Usage:\n  %s [flags]\n\n", p.Name)
+	fmt.Fprintf(w, "By default it speaks MCP on stdin/stdout, as a client that starts it\n")
+	fmt.Fprintf(w, "expects; logs go to stderr and it exits when stdin closes. With -http it\n")
+	fmt.Fprintf(w, "serves streamable HTTP at http://ADDR/mcp instead and logs the URL.\n\n")
+	fmt.Fprintf(w, "Flags:\n")
+	fs.PrintDefaults()
+	fmt.Fprintf(w, "\nExamples:\n")
+	fmt.Fprintf(w, "  # give the tools to the model of openaiserver (servers separated by ';')\n")
+	fmt.Fprintf(w, "  openaiserver -mcpservers \"/path/to/%s\"\n\n", p.Name)
+	fmt.Fprintf(w, "  # list the tools, then call one, over stdio\n")
+	fmt.Fprintf(w, "  mcptest list -- /path/to/%s\n", p.Name)
+	if ex := p.Example; ex.Tool != "" {
+		fmt.Fprintf(w, "  mcptest call %s '%s' -- /path/to/%s\n", ex.Tool, ex.Arguments, p.Name)
+	}
+	fmt.Fprintf(w, "\n  # the same over HTTP\n")
+	fmt.Fprintf(w, "  %s -http 127.0.0.1:8081 &\n", p.Name)
+	fmt.Fprintf(w, "  mcptest list --url http://127.0.0.1:8081/mcp\n")
+}

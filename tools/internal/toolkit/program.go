@@ -1,0 +1,121 @@
+package toolkit
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// A Program describes one tool binary.
+type Program struct {
+	// Name is the binary's name, as users type it; it is also the name the
+	// server reports to clients.
+	Name string
+	// Version is reported to clients; empty means the module version from
+	// the build information.
+	Version string
+	// Summary says in one line what the binary's tools do, for --help.
+	Summary string
+	// Instructions are sent to clients when they connect (optional).
+	Instructions string
+	// Example is one call of the binary's main tool, for --help.
+	Example Example
+	// Flags, if set, defines the binary's own flags next to the common ones.
+	Flags func(*flag.FlagSet)
+	// Register adds the binary's tools to s. It runs after flag parsing, so
+	// the values bound in Flags are set.
+	Register func(s *mcp.Server, cfg Config) error
+}
+
+// An Example is a tool call shown in --help.
+type Example struct {
+	Tool      string // tool name, e.g. "sleep"
+	Arguments string // JSON object, e.g. {"seconds":1}
+}
+
+// Config is what the common flags configure, handed to [Program.Register].
+type Config struct {
+	// HTTP is the address to serve streamable HTTP on; empty means stdio.
+	HTTP string
+	// Policy confines file tools to the -root directories. Never nil.
+	Policy *Policy
+	// MaxOutput is the number of characters a tool returns before it
+	// truncates (see [Truncate]); zero or less means no limit.
+	MaxOutput int
+	// Logger writes to stderr at the -log-level. Never nil.
+	Logger *slog.Logger
+}
+
+// IO holds the streams a program talks through. Over stdio, Stdin and
+// Stdout carry the protocol and nothing else; logs go to Stderr.
+type IO struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// errUsage marks an error already reported to stderr by the flag package.
+var errUsage = errors.New("usage error")
+
+// Main runs p as the process: it parses os.Args, stops on SIGINT or SIGTERM
+// and returns the exit status for os.Exit: 0 on success or --help, 2 on a
+// usage error, 1 on any other error, which it prints to stderr.
+func Main(p Program) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := Run(ctx, p, os.Args[1:], IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintf(os.Stderr, "%s: %v\n", p.Name, err)
+	return 1
+}
+
+// Run parses args (without the program name), builds the server, registers
+// p's tools and serves until the client goes away (stdin closes) or ctx is
+// cancelled, which is a clean stop and returns nil. It returns
+// [flag.ErrHelp] after printing the help for -h or --help.
+func Run(ctx context.Context, p Program, args []string, stdio IO) error {
+	cfg, err := parseFlags(p, args, stdio.Stderr)
+	if err != nil {
+		return err
+	}
+	s := mcp.NewServer(&mcp.Implementation{Name: p.Name, Version: version(p)}, &mcp.ServerOptions{
+		Instructions: p.Instructions,
+		Logger:       slog.New(sdkHandler{cfg.Logger.Handler()}),
+	})
+	if err := p.Register(s, cfg); err != nil {
+		return fmt.Errorf("registering tools: %w", err)
+	}
+	if cfg.HTTP == "" {
+		err = ServeStdio(ctx, s, stdio.Stdin, stdio.Stdout)
+	} else {
+		err = ListenAndServe(ctx, cfg.HTTP, s, cfg.Logger)
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+func version(p Program) string {
+	if p.Version != "" {
+		return p.Version
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}

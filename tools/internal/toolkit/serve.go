@@ -1,0 +1,94 @@
+package toolkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Path is where [Handler] serves MCP.
+const Path = "/mcp"
+
+// sessionIdle is how long an HTTP session may stay idle before it is closed.
+const sessionIdle = time.Hour
+
+// shutdownGrace bounds how long a stopping HTTP server waits for open
+// requests (a tool call in flight, an SSE stream) before closing them.
+const shutdownGrace = 5 * time.Second
+
+// ServeStdio serves s on one session over in and out, newline-delimited
+// JSON-RPC, until in reaches EOF or ctx is cancelled. It never closes out:
+// the caller owns it (it is usually os.Stdout).
+func ServeStdio(ctx context.Context, s *mcp.Server, in io.Reader, out io.Writer) error {
+	t := &mcp.IOTransport{Reader: io.NopCloser(in), Writer: nopCloser{out}}
+	err := s.Run(ctx, t)
+	if errors.Is(err, mcp.ErrConnectionClosed) || errors.Is(err, io.EOF) {
+		return nil // the client hung up: the normal end of a stdio server
+	}
+	return err
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// Handler returns the streamable HTTP handler for s at [Path], with one
+// session per client (closed after an hour idle), and protected against DNS rebinding: the SDK refuses a
+// request that reached a loopback address with a foreign Host, and a
+// browser's cross-origin POST (foreign Origin or Sec-Fetch-Site) is refused
+// here. Other paths answer 404.
+func Handler(s *mcp.Server, logger *slog.Logger) http.Handler {
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s },
+		&mcp.StreamableHTTPOptions{
+			Logger: slog.New(sdkHandler{logger.Handler()}),
+			// Clients that vanish without a DELETE would otherwise keep
+			// their session (and a tool's per-session state) forever.
+			SessionTimeout: sessionIdle,
+		})
+	mux := http.NewServeMux()
+	mux.Handle(Path, http.NewCrossOriginProtection().Handler(h))
+	return mux
+}
+
+// ListenAndServe listens on addr and serves s with [Handler] until ctx is
+// cancelled. It logs the URL it serves, so that with port 0 the caller
+// learns the port.
+func ListenAndServe(ctx context.Context, addr string, s *mcp.Server, logger *slog.Logger) error {
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	logger.Info("serving MCP over streamable HTTP", "url", "http://"+ln.Addr().String()+Path)
+	return Serve(ctx, ln, s, logger)
+}
+
+// Serve serves s with [Handler] on ln until ctx is cancelled, then shuts
+// down, giving open requests a few seconds to finish. It closes ln.
+func Serve(ctx context.Context, ln net.Listener, s *mcp.Server, logger *slog.Logger) error {
+	srv := &http.Server{
+		Handler:           Handler(s, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		srv.Close()
+	}
+	<-done
+	return ctx.Err()
+}
