@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 
 	"google.golang.org/genai"
 
@@ -36,6 +37,11 @@ func newProvider(ctx context.Context, cfg config, logger *slog.Logger) (llm.Prov
 		owner = offlineOwner
 		logger.Warn("no Google credentials: serving the built-in offline model; set GCP_PROJECT (with Application Default Credentials) or GEMINI_API_KEY for Gemini",
 			"models", cfg.models)
+	}
+	if cfg.baseURL != "" {
+		// An HTTP client of our own keeps genai from reading credentials.
+		b.BaseURL, b.HTTPClient = cfg.baseURL, &http.Client{}
+		logger.Warn("sending model requests without Google credentials", "base_url", cfg.baseURL)
 	}
 	client, err := genai.NewClient(ctx, gemini.ClientConfig(b))
 	if err != nil {

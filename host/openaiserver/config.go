@@ -33,6 +33,9 @@ type config struct {
 	project  string
 	location string
 	apiKey   string
+	// baseURL, when set, receives the model requests, sent without Google
+	// credentials: for fakes, recorders and proxies that authenticate.
+	baseURL  string
 	models   []string
 	builtins []string
 }
@@ -53,6 +56,9 @@ Backends, chosen by the environment:
                   /v1/models (owned_by "gomcptest-offline")
 
 Environment:
+  MODEL_BASE_URL                     send model requests to this URL instead,
+                                     without Google credentials (for fakegemini,
+                                     recorders, or a proxy that authenticates)
   GEMINI_MODELS                      models served (default gemini-2.5-flash,gemini-2.5-pro)
   PORT                               port (default 8080); -port wins
   HOST                               address to bind (default 127.0.0.1)
@@ -93,6 +99,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		project:  env("GCP_PROJECT", "GOOGLE_CLOUD_PROJECT"),
 		location: env("GCP_REGION", "GOOGLE_CLOUD_LOCATION"),
 		apiKey:   env("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+		baseURL:  env("MODEL_BASE_URL"),
 		models:   list(env("GEMINI_MODELS")),
 	}
 	if cfg.host == "" {
@@ -159,6 +166,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if cfg.maxBody < 1 {
 		return cfg, fmt.Errorf("-max-body must be positive")
+	}
+	if cfg.baseURL != "" && cfg.project == "" && cfg.apiKey == "" {
+		return cfg, fmt.Errorf("MODEL_BASE_URL needs GCP_PROJECT (to send Vertex AI requests) or GEMINI_API_KEY (Gemini API requests)")
 	}
 	cfg.corsOrigins, cfg.apiKeys = list(*cors), list(*keys)
 	return cfg, nil

@@ -28,7 +28,9 @@ type Config struct {
 type Options struct {
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
-	// NewCallID returns a fresh OpenAI-style tool call id; nil means
+	// NewCallID returns a fresh OpenAI-style tool call id for a call Gemini
+	// gave no id (one it did keeps Gemini's); it must start with "call_",
+	// which marks ids never sent back to Gemini. Nil means
 	// "call_" followed by 24 random characters. Tests set it to get stable
 	// ids.
 	NewCallID func() string

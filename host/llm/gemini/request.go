@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"google.golang.org/genai"
 
@@ -123,7 +124,7 @@ func functionResponse(tr *llm.ToolResult, call *llm.ToolCall) (*genai.FunctionRe
 	fr := &genai.FunctionResponse{Name: tr.Name}
 	if call != nil {
 		fr.Name = call.Name
-		fr.ID = call.ProviderID
+		fr.ID = geminiID(call)
 	}
 	if fr.Name == "" {
 		return nil, fmt.Errorf("tool result for unknown call %q has no name", tr.CallID)
@@ -174,10 +175,24 @@ func functionCallPart(tc *llm.ToolCall) (*genai.Part, error) {
 	}
 	return &genai.Part{
 		FunctionCall: &genai.FunctionCall{
-			ID:   tc.ProviderID,
+			ID:   geminiID(tc),
 			Name: tc.Name,
 			Args: args,
 		},
 		ThoughtSignature: tc.Signature,
 	}, nil
+}
+
+// geminiID is Gemini's own id for a call, or "". A call Gemini gave an id
+// keeps that id as its OpenAI id too, so the id survives a round trip
+// through a client, which echoes tool_call ids but nothing else reliably;
+// ids this package makes up start with "call_" and are never sent.
+func geminiID(tc *llm.ToolCall) string {
+	if tc.ProviderID != "" {
+		return tc.ProviderID
+	}
+	if strings.HasPrefix(tc.ID, "call_") {
+		return ""
+	}
+	return tc.ID
 }

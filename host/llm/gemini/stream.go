@@ -198,8 +198,12 @@ func (t *turn) endCall() error {
 	if err != nil {
 		return fmt.Errorf("encoding arguments of %s: %w", c.name, err)
 	}
+	id := c.id
+	if id == "" {
+		id = t.newCallID()
+	}
 	call := llm.ToolCall{
-		ID:         t.newCallID(),
+		ID:         id,
 		Name:       c.name,
 		Arguments:  args,
 		Signature:  c.signature,
