@@ -15,6 +15,7 @@ import (
 //	freeport VAR...                 set each VAR to a free TCP port on 127.0.0.1
 //	waitport [-timeout D] PORT      wait until 127.0.0.1:PORT accepts connections
 //	chat [flags] URL BODY           post a chat completion and summarise the answer
+//	get [-status N] URL             fetch URL and print the body
 //
 // See each command's doc comment for its flags and output.
 func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
@@ -22,5 +23,6 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"freeport": freeport,
 		"waitport": waitport,
 		"chat":     chat,
+		"get":      get,
 	}
 }

@@ -1,0 +1,48 @@
+package testscripts
+
+import (
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/owulveryck/gomcptest/harness/mcptest"
+	"github.com/owulveryck/gomcptest/harness/scriptcmd"
+	"github.com/owulveryck/gomcptest/host/openaiserver"
+	"github.com/owulveryck/gomcptest/tools/glob"
+	"github.com/owulveryck/gomcptest/tools/grep"
+	"github.com/owulveryck/gomcptest/tools/ls"
+	"github.com/owulveryck/gomcptest/tools/sleep"
+	"github.com/owulveryck/gomcptest/tools/view"
+)
+
+func TestMain(m *testing.M) {
+	// The binaries the scripts run, by the names users know.
+	testscript.Main(m, map[string]func(){
+		"openaiserver": exit(openaiserver.Main),
+		"mcptest":      exit(mcptest.Main),
+		"sleep":        exit(sleep.Main),
+		"View":         exit(view.Main),
+		"LS":           exit(ls.Main),
+		"GlobTool":     exit(glob.Main),
+		"GrepTool":     exit(grep.Main),
+	})
+}
+
+func exit(main func() int) func() { return func() { os.Exit(main()) } }
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:  "testdata",
+		Cmds: scriptcmd.Commands(),
+		Setup: func(env *testscript.Env) error {
+			// Scripts never see the developer's Google credentials, so they
+			// always run the offline model or a fake.
+			for _, k := range []string{"GCP_PROJECT", "GOOGLE_CLOUD_PROJECT", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"} {
+				env.Setenv(k, "")
+			}
+			return nil
+		},
+		RequireExplicitExec: true,
+	})
+}

@@ -1,0 +1,252 @@
+// Package glob provides the GlobTool MCP tool, which finds files whose
+// paths match a glob pattern (with ** for any depth and {a,b}
+// alternatives) and lists them newest first with their size, modification
+// time and permissions. It also exports the glob [Pattern] that the LS and
+// GrepTool tools use for their filters.
+package glob
+
+import (
+	"cmp"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+)
+
+//go:embed description.md
+var description string
+
+// DefaultLimit is the number of matches returned when the call sets none.
+const DefaultLimit = 1000
+
+// Input is the tool's arguments.
+type Input struct {
+	Pattern  string `json:"pattern" jsonschema:"glob pattern matched against paths relative to path, e.g. **/*.go, src/**/*.{ts,tsx}, *.md (this directory only)"`
+	Path     string `json:"path,omitempty" jsonschema:"absolute path of the directory to search; default: the server's working directory"`
+	Exclude  string `json:"exclude,omitempty" jsonschema:"glob of paths to leave out, e.g. **/vendor/** or *_test.go (without a slash it matches base names at any depth)"`
+	Limit    int    `json:"limit,omitempty" jsonschema:"maximum number of matches to return, newest first; default 1000"`
+	Absolute bool   `json:"absolute,omitempty" jsonschema:"return absolute paths instead of paths relative to path"`
+}
+
+// Output is the tool's structured result.
+type Output struct {
+	Matches []Match `json:"matches" jsonschema:"the matching files, newest first"`
+	Total   int     `json:"total" jsonschema:"the number of files that matched, before the limit"`
+}
+
+// A Match is one matching file.
+type Match struct {
+	Path    string    `json:"path" jsonschema:"the file's path, relative to the searched directory unless absolute was set"`
+	Size    int64     `json:"size" jsonschema:"size in bytes"`
+	ModTime time.Time `json:"mod_time" jsonschema:"last modification time"`
+	Mode    string    `json:"mode" jsonschema:"permissions, as ls -l shows them"`
+}
+
+// Options configures the tool. A nil *Options means the defaults.
+type Options struct {
+	// Policy confines the paths the tool reads; nil means no confinement.
+	Policy *toolkit.Policy
+	// MaxOutput caps the text the tool returns, in characters; zero or
+	// less means no limit.
+	MaxOutput int
+	// Dir is the default search directory; empty means the working
+	// directory.
+	Dir string
+}
+
+// Register adds the GlobTool tool to s.
+func Register(s *mcp.Server, opts *Options) {
+	t := &tool{}
+	if opts != nil {
+		t.opts = *opts
+	}
+	if t.opts.Policy == nil {
+		t.opts.Policy, _ = toolkit.NewPolicy(nil)
+	}
+	mcp.AddTool(s, &mcp.Tool{
+		Name:        "GlobTool",
+		Description: description,
+		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: true, IdempotentHint: true, OpenWorldHint: new(false)},
+	}, t.glob)
+}
+
+type tool struct {
+	opts Options
+}
+
+func (t *tool) glob(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp.CallToolResult, Output, error) {
+	if in.Limit < 0 {
+		return nil, Output{}, fmt.Errorf("limit must be positive, got %d", in.Limit)
+	}
+	limit := cmp.Or(in.Limit, DefaultLimit)
+	dir, err := t.dir(in.Path)
+	if err != nil {
+		return nil, Output{}, err
+	}
+	matches, err := Find(ctx, dir, in.Pattern, in.Exclude, t.opts.Policy)
+	if err != nil {
+		return nil, Output{}, err
+	}
+	out := Output{Total: len(matches)}
+	out.Matches = matches[:min(limit, len(matches))]
+	if in.Absolute {
+		for i := range out.Matches {
+			out.Matches[i].Path = filepath.Join(dir, filepath.FromSlash(out.Matches[i].Path))
+		}
+	}
+	text := format(dir, in, out)
+	text = toolkit.Truncate(text, t.opts.MaxOutput, "give a narrower pattern, an exclude, or a smaller limit")
+	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, out, nil
+}
+
+// dir resolves the directory to search.
+func (t *tool) dir(p string) (string, error) {
+	if p == "" {
+		p = t.opts.Dir
+		if p == "" {
+			wd, err := os.Getwd()
+			if err != nil {
+				return "", fmt.Errorf("no path given and no working directory (%v); give an absolute path", err)
+			}
+			p = wd
+		}
+		if roots := t.opts.Policy.Roots(); len(roots) > 0 {
+			if _, err := t.opts.Policy.Resolve(p); err != nil {
+				p = roots[0] // the working directory is off limits: search the first root
+			}
+		}
+	}
+	dir, err := t.opts.Policy.Resolve(p)
+	if err != nil {
+		return "", err
+	}
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("directory %s does not exist; use LS on its parent to see what is there", p)
+	case err != nil:
+		return "", err
+	case !info.IsDir():
+		return "", fmt.Errorf("%s is a file, not a directory; give its directory as path, or read it with View", p)
+	}
+	return dir, nil
+}
+
+func format(dir string, in Input, out Output) string {
+	var b strings.Builder
+	if out.Total == 0 {
+		fmt.Fprintf(&b, "No files match %q in %s.", in.Pattern, dir)
+		if !strings.Contains(in.Pattern, "**") && !strings.Contains(in.Pattern, "/") {
+			fmt.Fprintf(&b, " The pattern only matches in that directory itself; use **/%s to search every level.", in.Pattern)
+		}
+		b.WriteByte('\n')
+		return b.String()
+	}
+	for _, m := range out.Matches {
+		fmt.Fprintf(&b, "%s  %s  %9d  %s\n", m.ModTime.Format(time.DateTime), m.Mode, m.Size, m.Path)
+	}
+	if len(out.Matches) < out.Total {
+		fmt.Fprintf(&b, "[showed the %d newest of %d matches; raise limit, or narrow the pattern or path]\n", len(out.Matches), out.Total)
+	} else {
+		fmt.Fprintf(&b, "[%d matches in %s, newest first]\n", out.Total, dir)
+	}
+	return b.String()
+}
+
+// Find returns the regular files under dir (an absolute, resolved
+// directory) whose slash-separated path relative to dir matches pattern and
+// not exclude (which may be empty), newest first, with relative paths.
+//
+// It does not follow symbolic links to directories. A symbolic link to a
+// file is listed only if policy allows its target, so no link leads out of
+// the roots. A .git directory is skipped unless the pattern names it.
+func Find(ctx context.Context, dir, pattern, exclude string, policy *toolkit.Policy) ([]Match, error) {
+	pat, err := Compile(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("%w; use * for any name, ** for any depth, {a,b} for alternatives", err)
+	}
+	if slices.Contains(strings.Split(pat.text, "/"), "..") {
+		return nil, fmt.Errorf("pattern %q holds a .. segment; set path to the directory to search instead", pattern)
+	}
+	var excl *Pattern
+	if exclude != "" {
+		if excl, err = Compile(exclude); err != nil {
+			return nil, err
+		}
+	}
+	skipGit := !strings.Contains(pattern, ".git")
+	start := filepath.Join(dir, filepath.FromSlash(pat.prefix()))
+	var matches []Match
+	err = filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == start && errors.Is(err, fs.ErrNotExist) {
+				return fs.SkipAll // the pattern's fixed prefix names no directory
+			}
+			return nil // unreadable entries are not matches
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel := filepath.ToSlash(p[len(dir):])
+		rel = strings.TrimPrefix(rel, "/")
+		if d.IsDir() {
+			if rel == "" {
+				return nil
+			}
+			if skipGit && d.Name() == ".git" || excl != nil && excl.MatchName(rel) {
+				return filepath.SkipDir
+			}
+			if !pat.deep && strings.Count(rel, "/")+1 >= pat.segments {
+				return filepath.SkipDir // too deep for a pattern without **
+			}
+			return nil
+		}
+		if pat.base != nil && !pat.matchBase(d.Name()) || pat.base == nil && !pat.Match(rel) || excl != nil && excl.MatchName(rel) {
+			return nil
+		}
+		info, ok := fileInfo(p, d, policy)
+		if !ok {
+			return nil
+		}
+		matches = append(matches, Match{Path: rel, Size: info.Size(), ModTime: info.ModTime(), Mode: info.Mode().Perm().String()})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(matches, func(a, b Match) int {
+		return cmp.Or(b.ModTime.Compare(a.ModTime), strings.Compare(a.Path, b.Path))
+	})
+	return matches, nil
+}
+
+// fileInfo returns the information of a regular file, following a symbolic
+// link only when the policy allows where it leads.
+func fileInfo(p string, d fs.DirEntry, policy *toolkit.Policy) (fs.FileInfo, bool) {
+	if d.Type()&fs.ModeSymlink != 0 {
+		real, err := policy.Resolve(p)
+		if err != nil {
+			return nil, false
+		}
+		info, err := os.Stat(real)
+		if err != nil || !info.Mode().IsRegular() {
+			return nil, false
+		}
+		return info, true
+	}
+	if !d.Type().IsRegular() {
+		return nil, false
+	}
+	info, err := d.Info()
+	return info, err == nil
+}

@@ -1,0 +1,63 @@
+package grep
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+)
+
+// BenchmarkSearch times Search beside ripgrep on the Go source tree, with
+// the same patterns, and reports the ratio as x-rg (1 means as fast as
+// rg; the target is at most 2).
+func BenchmarkSearch(b *testing.B) {
+	tree := filepath.Join(runtime.GOROOT(), "src")
+	if _, err := os.Stat(tree); err != nil {
+		b.Skipf("no Go source tree at %s: %v", tree, err)
+	}
+	policy, err := toolkit.NewPolicy(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct{ name, pattern string }{
+		{"literal", "ErrUnexpectedEOF"},
+		{"regexp", `func \(\w+ \*Reader\) Read`},
+		{"nomatch", "zzqqxxjj"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var rgPerOp time.Duration
+			b.Run("rg", func(b *testing.B) {
+				rg, err := exec.LookPath("rg")
+				if err != nil {
+					b.Skip("rg not installed (apt-get install ripgrep): no ratio to report")
+				}
+				for b.Loop() {
+					// exit status 1 means no match, which is fine
+					cmd := exec.Command(rg, "-n", "--no-require-git", "--hidden", bc.pattern, tree)
+					if err := cmd.Run(); err != nil && cmd.ProcessState.ExitCode() != 1 {
+						b.Fatal(err)
+					}
+				}
+				rgPerOp = b.Elapsed() / time.Duration(b.N)
+			})
+			b.Run("GrepTool", func(b *testing.B) {
+				q := Query{Re: regexp.MustCompile("(?m)" + bc.pattern), Dir: tree, Policy: policy}
+				for b.Loop() {
+					if _, err := Search(context.Background(), q); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if rgPerOp > 0 {
+					perOp := b.Elapsed() / time.Duration(b.N)
+					b.ReportMetric(float64(perOp)/float64(rgPerOp), "x-rg")
+				}
+			})
+		})
+	}
+}

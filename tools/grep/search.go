@@ -1,0 +1,381 @@
+package grep
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/owulveryck/gomcptest/tools/glob"
+	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+)
+
+// A Query says what to search for and where.
+type Query struct {
+	Re       *regexp.Regexp
+	Dir      string        // absolute, resolved directory (or file) to search
+	Include  *glob.Pattern // nil: every file
+	Context  int           // lines of context around each match
+	NoIgnore bool          // do not honour .gitignore files
+	MaxHits  int           // stop after this many matching lines; 0: no limit
+	Policy   *toolkit.Policy
+	Workers  int // 0: GOMAXPROCS
+}
+
+// A Line is one line of a result: a match, or context around one.
+type Line struct {
+	Path    string `json:"path"`
+	Number  int    `json:"line"`
+	Text    string `json:"text"`
+	Context bool   `json:"context,omitempty"`
+}
+
+// A Result is what a search found.
+type Result struct {
+	Lines     []Line // in path order, then line order; groups of context are separated by a Line with Number 0
+	Hits      int    // matching lines in Lines
+	Files     int    // files with a match
+	Searched  int    // files searched
+	Truncated bool   // the search stopped at MaxHits
+}
+
+// sniffLen is how much of a file is examined for a NUL byte, which marks
+// it as binary.
+const sniffLen = 8 << 10
+
+// Search runs q. Files are searched in parallel; the result is in path
+// order (directory by directory, names sorted) whatever the scheduling.
+// It skips .git directories, binary files, symbolic links to directories
+// and links that lead out of the policy's roots, and, unless q.NoIgnore,
+// what .gitignore files exclude.
+func Search(ctx context.Context, q Query) (Result, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := q.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	jobs := make(chan job, 256)
+	results := make(chan fileResult, 256)
+
+	var walkErr error
+	go func() {
+		defer close(jobs)
+		walkErr = walk(ctx, q, jobs)
+	}()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := scanner{q: q}
+			for j := range jobs {
+				if ctx.Err() != nil {
+					continue // drain, so the walker is never blocked
+				}
+				results <- fileResult{seq: j.seq, lines: s.file(j.path)}
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	var res Result
+	pending := map[int]fileResult{}
+	next := 0
+	for r := range results {
+		pending[r.seq] = r
+		for {
+			r, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if res.Truncated {
+				continue
+			}
+			res.Searched++
+			res.add(r.lines, q.Context > 0, q.MaxHits)
+			if res.Truncated {
+				cancel()
+			}
+		}
+	}
+	if walkErr != nil && !res.Truncated {
+		return Result{}, walkErr
+	}
+	if err := context.Cause(ctx); err != nil && !res.Truncated && !errors.Is(err, context.Canceled) {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// add appends one file's lines, stopping at max matching lines. With
+// context, a separator Line (Number 0) goes between files, as within one.
+func (r *Result) add(lines []Line, context bool, max int) {
+	if len(lines) == 0 {
+		return
+	}
+	r.Files++
+	if context && len(r.Lines) > 0 {
+		r.Lines = append(r.Lines, Line{})
+	}
+	for _, l := range lines {
+		if l.Number > 0 && !l.Context {
+			if max > 0 && r.Hits == max {
+				r.Truncated = true
+				break
+			}
+			r.Hits++
+		}
+		r.Lines = append(r.Lines, l)
+	}
+	if r.Truncated { // drop the context after the last match shown
+		for len(r.Lines) > 0 && (r.Lines[len(r.Lines)-1].Context || r.Lines[len(r.Lines)-1].Number == 0) {
+			r.Lines = r.Lines[:len(r.Lines)-1]
+		}
+	}
+}
+
+type job struct {
+	seq  int
+	path string
+}
+
+type fileResult struct {
+	seq   int
+	lines []Line
+}
+
+// walk sends the files to search, in path order.
+func walk(ctx context.Context, q Query, jobs chan<- job) error {
+	info, err := os.Stat(q.Dir)
+	if err != nil {
+		return err
+	}
+	seq := 0
+	send := func(p string) error {
+		select {
+		case jobs <- job{seq: seq, path: p}:
+			seq++
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if !info.IsDir() {
+		return send(q.Dir)
+	}
+	var ignores ignoreStack
+	if !q.NoIgnore {
+		ignores = parentIgnores(q.Dir)
+	}
+	var visit func(dir string, ignores ignoreStack) error
+	visit = func(dir string, ignores ignoreStack) error {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !q.NoIgnore {
+			ignores = ignores.push(dir)
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return nil // an unreadable directory holds no matches
+		}
+		for _, d := range entries {
+			name := d.Name()
+			p := dir + "/" + name
+			if dir == "/" {
+				p = "/" + name
+			}
+			typ := d.Type()
+			if typ.IsDir() {
+				if name == ".git" || ignores.ignored(p, true) {
+					continue
+				}
+				if err := visit(p, ignores); err != nil {
+					return err
+				}
+				continue
+			}
+			if q.Include != nil && !q.Include.MatchName(strings.TrimPrefix(p[len(q.Dir):], "/")) {
+				continue
+			}
+			if ignores.ignored(p, false) {
+				continue
+			}
+			switch {
+			case typ.IsRegular():
+			case typ&fs.ModeSymlink != 0:
+				real, err := q.Policy.Resolve(p)
+				if err != nil {
+					continue // leads out of the roots
+				}
+				if info, err := os.Stat(real); err != nil || !info.Mode().IsRegular() {
+					continue // links to directories are not followed
+				}
+			default:
+				continue
+			}
+			if err := send(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return visit(strings.TrimSuffix(q.Dir, "/"), ignores)
+}
+
+// A scanner searches files one at a time, reusing its buffer.
+type scanner struct {
+	q   Query
+	buf []byte
+}
+
+// file returns the matching lines of one file, with their context.
+func (s *scanner) file(p string) []Line {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	data, err := s.read(f)
+	if err != nil {
+		return nil
+	}
+	head := data[:min(len(data), sniffLen)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return nil
+	}
+	return s.match(p, data)
+}
+
+// read reads f whole into the scanner's buffer.
+func (s *scanner) read(f *os.File) ([]byte, error) {
+	if info, err := f.Stat(); err == nil && int(info.Size())+1 > cap(s.buf) {
+		s.buf = make([]byte, 0, int(info.Size())+1)
+	}
+	data := s.buf[:0]
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	s.buf = data
+	return data, nil
+}
+
+// match finds the lines of data that q.Re matches. It searches the whole
+// buffer for the next match, then checks the line that holds it on its
+// own, so that a match never spans lines while the regexp (and its literal
+// prefilter) runs over large spans.
+func (s *scanner) match(p string, data []byte) []Line {
+	var (
+		hits    []span
+		lineNo  = 1
+		counted = 0 // lineNo is the number of the line starting at counted
+	)
+	for pos := 0; pos < len(data); {
+		loc := s.q.Re.FindIndex(data[pos:])
+		if loc == nil {
+			break
+		}
+		at := pos + loc[0]
+		start := bytes.LastIndexByte(data[:at], '\n') + 1
+		end := len(data)
+		if i := bytes.IndexByte(data[at:], '\n'); i >= 0 {
+			end = at + i
+		}
+		// A match that ends within its line needs no second look.
+		if pos+loc[1] <= end || s.q.Re.Match(data[start:end]) {
+			lineNo += bytes.Count(data[counted:start], newline)
+			counted = start
+			hits = append(hits, span{n: lineNo, start: start, end: end})
+		}
+		pos = end + 1
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	if s.q.Context == 0 {
+		lines := make([]Line, len(hits))
+		for i, h := range hits {
+			lines[i] = Line{Path: p, Number: h.n, Text: text(data[h.start:h.end])}
+		}
+		return lines
+	}
+	return withContext(p, data, hits, s.q.Context)
+}
+
+var newline = []byte{'\n'}
+
+// A span is one line of a file: its number and where it lies.
+type span struct{ n, start, end int }
+
+// withContext returns the matching lines with c lines of context around
+// each, merging groups that touch and separating the others with a Line
+// whose Number is 0.
+func withContext(p string, data []byte, hits []span, c int) []Line {
+	all := splitLines(data)
+	isHit := make(map[int]bool, len(hits))
+	for _, h := range hits {
+		isHit[h.n] = true
+	}
+	var lines []Line
+	last := 0 // last line number added
+	for _, h := range hits {
+		from, to := max(h.n-c, last+1, 1), min(h.n+c, len(all))
+		if last > 0 && from > last+1 {
+			lines = append(lines, Line{})
+		}
+		for n := from; n <= to; n++ {
+			l := all[n-1]
+			lines = append(lines, Line{Path: p, Number: n, Text: text(data[l.start:l.end]), Context: !isHit[n]})
+		}
+		last = max(last, to)
+	}
+	return lines
+}
+
+// splitLines returns the spans of every line of data.
+func splitLines(data []byte) []span {
+	var lines []span
+	for start, n := 0, 1; start < len(data); n++ {
+		end := len(data)
+		if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
+			end = start + i
+		}
+		lines = append(lines, span{n: n, start: start, end: end})
+		start = end + 1
+	}
+	return lines
+}
+
+// text is a line for display: without \r, cut to maxLine bytes.
+func text(line []byte) string {
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	if len(line) > maxLine {
+		return string(bytes.ToValidUTF8(line[:maxLine], nil)) + "… [line cut]"
+	}
+	return string(line)
+}
+
+// maxLine is the number of bytes of a line shown.
+const maxLine = 500
