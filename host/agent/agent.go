@@ -79,6 +79,7 @@ func (a *Agent) Run(ctx context.Context, in Input, emit func(Event) error) error
 	req := *in.Request
 	req.Messages = append([]llm.Message(nil), req.Messages...)
 	var total llm.Usage
+	wrote := false // whether an earlier turn wrote text
 	for step := 0; ; step++ {
 		if step == a.maxSteps {
 			text := fmt.Sprintf("\n\nI stopped after %d model turns: that is the host's step limit (-max-steps), and the task is not finished. Ask me to continue to go on from here.", a.maxSteps)
@@ -87,10 +88,11 @@ func (a *Agent) Run(ctx context.Context, in Input, emit func(Event) error) error
 			}
 			return a.finish(emit, total, llm.FinishStop)
 		}
-		turn, err := a.modelTurn(ctx, &req, emit)
+		turn, err := a.modelTurn(ctx, &req, wrote, emit)
 		if err != nil {
 			return err
 		}
+		wrote = wrote || len(turn.text) > 0
 		total.Add(turn.usage)
 		if len(turn.calls) == 0 {
 			return a.finish(emit, total, turn.finish)
@@ -151,8 +153,10 @@ func (t *turn) clientCalls(client map[string]bool) []llm.ToolCall {
 	return out
 }
 
-// modelTurn streams one turn, emitting text and reasoning as they come.
-func (a *Agent) modelTurn(ctx context.Context, req *llm.Request, emit func(Event) error) (*turn, error) {
+// modelTurn streams one turn, emitting text and reasoning as they come. The
+// text of a turn that follows earlier text starts a new paragraph, so the
+// turns of one answer do not run into each other.
+func (a *Agent) modelTurn(ctx context.Context, req *llm.Request, separate bool, emit func(Event) error) (*turn, error) {
 	t := &turn{}
 	for d, err := range a.provider.Stream(ctx, req) {
 		if err != nil {
@@ -164,8 +168,12 @@ func (a *Agent) modelTurn(ctx context.Context, req *llm.Request, emit func(Event
 			}
 		}
 		if d.Text != "" {
+			text := d.Text
+			if separate && len(t.text) == 0 {
+				text = "\n\n" + text
+			}
 			t.text = append(t.text, d.Text...)
-			if err := emit(Event{Kind: EventText, Text: d.Text}); err != nil {
+			if err := emit(Event{Kind: EventText, Text: text}); err != nil {
 				return nil, err
 			}
 		}

@@ -198,3 +198,22 @@ func TestMCPContentConversion(t *testing.T) {
 	assert.Equal(t, "image/png", res.Media[0].MIMEType)
 	assert.False(t, strings.Contains(res.Content, "PNG"))
 }
+
+func TestTurnsTextSeparated(t *testing.T) {
+	p := llmtest.New(
+		llmtest.Turn{Deltas: []llm.Delta{{Text: "Let me look."}, {ToolCalls: []llm.ToolCall{{ID: "call_1", Name: "LS", Arguments: json.RawMessage(`{}`)}}}, {Finish: llm.FinishToolCalls}}},
+		llmtest.Text("Two files."),
+	)
+	tools := &fakeTools{fn: func(context.Context, string, json.RawMessage) (*mcp.CallToolResult, error) { return textResult("a b"), nil }}
+	events, err := run(t, agent.New(p, tools, nil), agent.Input{Request: userRequest("list", "LS")})
+	require.NoError(t, err)
+	var text strings.Builder
+	for _, e := range events {
+		if e.Kind == agent.EventText {
+			text.WriteString(e.Text)
+		}
+	}
+	assert.Equal(t, "Let me look.\n\nTwo files.", text.String())
+	// The model's own history keeps each turn's text as it was.
+	assert.Equal(t, "Let me look.", p.Requests()[1].Messages[1].Parts[0].Text)
+}

@@ -1,0 +1,114 @@
+// Package fakegemini is a fake Vertex AI and Gemini API server for tests
+// and for running gomcptest without Google credentials.
+//
+// A Server serves generateContent and streamGenerateContent on the paths
+// the genai client builds, so the unmodified client reaches it through
+// genai.ClientConfig{HTTPOptions: genai.HTTPOptions{BaseURL: url}}:
+//
+//	Vertex AI:  POST /v1beta1/projects/P/locations/L/publishers/google/models/M:generateContent
+//	            POST /v1beta1/projects/P/locations/L/publishers/google/models/M:streamGenerateContent?alt=sse
+//	            (also under /v1/, and without projects/P/locations/L/)
+//	Gemini API: POST /v1beta/models/M:generateContent (also /v1/), key in x-goog-api-key
+//
+// Streamed answers are Server-Sent Events, one "data: " event per chunk,
+// each a full GenerateContentResponse as the real services send it; an
+// error after the stream started is an event {"error":{...}}, which genai
+// returns as a genai.APIError. Errors have Google's body
+// {"error":{"code":400,"message":"...","status":"INVALID_ARGUMENT"}}.
+//
+// # Strictness
+//
+// The server refuses, with 400 INVALID_ARGUMENT and a message that says
+// where, what Vertex refuses, so that a test passes only if the real
+// service would accept the request too:
+//
+//   - JSON fields unknown to the REST schema (every field genai sends is
+//     known);
+//   - empty contents, empty parts, and roles other than "user" and "model"
+//     (the Gemini API also takes a missing role);
+//   - a content with functionResponse parts that does not come right after
+//     a model content with functionCall parts, a response that answers none
+//     of those calls (matched by id when both have one, else by name), a
+//     response whose call has another name, and a different number of
+//     responses than calls;
+//   - a functionCall part that the server issued with a thoughtSignature
+//     coming back without it, or with another one (issued signatures are
+//     remembered by call id and by name and arguments, so the check does not
+//     depend on the order of requests);
+//   - declared function names Vertex refuses, and duplicates;
+//   - in a declaration's parameters (the OpenAPI subset), any key that
+//     genai.Schema lacks, which refuses the JSON Schema keywords $schema,
+//     $ref, $defs, definitions, additionalProperties, const,
+//     exclusiveMinimum, exclusiveMaximum, oneOf, allOf and not; a type that
+//     is not one of STRING, NUMBER, INTEGER, BOOLEAN, ARRAY, OBJECT, NULL;
+//   - $schema anywhere in parametersJsonSchema, and parameters and
+//     parametersJsonSchema set together.
+//
+// # Responders
+//
+// What the model says comes from a Responder: a Script playing a Scenario,
+// or Offline, the built-in offline model. New(r, opts) returns the
+// http.Handler; Server.Client serves it in-process, without a socket, for
+// a host that runs the offline model inside itself. NewTestServer starts a
+// scenario on 127.0.0.1 and fails the test on a request the scenario did
+// not expect, and on turns left unused.
+//
+// # Scenario files
+//
+// A scenario is a txtar archive. The leading comment describes it; each
+// section is one model turn, in order, answering one request; the section
+// name labels the turn in messages. Inside a section, one directive per
+// line; blank lines and lines starting with # are ignored:
+//
+//	text WORDS          a text chunk: the rest of the line, or a Go-quoted
+//	                    string ("...") for leading spaces or newlines
+//	thought WORDS       a thought chunk (thought: true)
+//	call NAME [ARGS] [id=ID] [sig=BASE64|sig=auto]
+//	                    a function call chunk; ARGS is a JSON object;
+//	                    sig=auto makes up a signature
+//	+text ... / +thought ... / +call ...
+//	                    adds the part to the previous chunk instead (two
+//	                    calls in one chunk are parallel calls sent together)
+//	finish REASON [MESSAGE]
+//	                    the finish reason (default STOP): MAX_TOKENS, SAFETY,
+//	                    MALFORMED_FUNCTION_CALL, ...
+//	usage prompt=N candidates=N thoughts=N cached=N total=N
+//	                    usage metadata (default: word counts; total is the
+//	                    sum when left out)
+//	block REASON [MESSAGE]
+//	                    the prompt is blocked: promptFeedback, no candidates
+//	error CODE [STATUS] MESSAGE
+//	                    answer with this HTTP error and nothing else
+//	fail CODE [STATUS] MESSAGE
+//	                    after the chunks, an error event ends the stream
+//	                    (a non-streaming call gets the HTTP error)
+//	cut                 after the chunks, the connection drops
+//	version NAME        the modelVersion (default: the model in the URL)
+//	expect text SUBSTR  the last user text must contain SUBSTR
+//	expect response NAME
+//	                    the last content must hold a functionResponse for NAME
+//	expect tool NAME    a function NAME must be declared
+//	expect system SUBSTR
+//	                    the system instruction must contain SUBSTR
+//	expect model NAME   the URL must name model NAME
+//
+// An unmet expectation answers HTTP 500 with a message naming the file and
+// line of the turn (and fails the test under NewTestServer). Errors in the
+// file name the file and line too.
+//
+// Example:
+//
+//	The model lists a folder, then reports.
+//
+//	-- 1: call LS --
+//	expect text list
+//	thought The user wants the files of /tmp.
+//	call LS {"path": "/tmp"} id=call-1 sig=auto
+//	-- 2: report --
+//	expect response LS
+//	text The folder holds
+//	text " two files."
+//	usage prompt=30 candidates=5
+//	-- 3: overloaded --
+//	error 429 RESOURCE_EXHAUSTED Resource exhausted. Please try again later.
+package fakegemini
