@@ -2,16 +2,21 @@ package testscripts
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
 	"github.com/owulveryck/gomcptest/harness/mcptest"
 	"github.com/owulveryck/gomcptest/harness/scriptcmd"
 	"github.com/owulveryck/gomcptest/host/openaiserver"
+	"github.com/owulveryck/gomcptest/tools/bash"
+	"github.com/owulveryck/gomcptest/tools/edit"
 	"github.com/owulveryck/gomcptest/tools/glob"
 	"github.com/owulveryck/gomcptest/tools/grep"
 	"github.com/owulveryck/gomcptest/tools/ls"
+	"github.com/owulveryck/gomcptest/tools/replace"
 	"github.com/owulveryck/gomcptest/tools/sleep"
 	"github.com/owulveryck/gomcptest/tools/view"
 )
@@ -21,23 +26,34 @@ func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"openaiserver": exit(openaiserver.Main),
 		"mcptest":      exit(mcptest.Main),
+		"fakegemini":   exit(fakegemini.Main),
 		"sleep":        exit(sleep.Main),
 		"View":         exit(view.Main),
 		"LS":           exit(ls.Main),
 		"GlobTool":     exit(glob.Main),
 		"GrepTool":     exit(grep.Main),
+		"Bash":         exit(bash.Main),
+		"Edit":         exit(edit.Main),
+		"Replace":      exit(replace.Main),
 	})
 }
 
 func exit(main func() int) func() { return func() { os.Exit(main()) } }
 
 func TestScripts(t *testing.T) {
+	scenarios, err := filepath.Abs("scenarios")
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.Run(t, testscript.Params{
 		Dir:  "testdata",
 		Cmds: scriptcmd.Commands(),
 		Setup: func(env *testscript.Env) error {
 			// Scripts never see the developer's Google credentials, so they
 			// always run the offline model or a fake.
+			// Scenarios for fakegemini are txtar files themselves, so they
+			// live beside the scripts rather than inside them.
+			env.Setenv("SCENARIOS", scenarios)
 			for _, k := range []string{"GCP_PROJECT", "GOOGLE_CLOUD_PROJECT", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"} {
 				env.Setenv(k, "")
 			}

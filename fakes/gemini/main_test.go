@@ -1,4 +1,4 @@
-package main
+package fakegemini
 
 import (
 	"bufio"
@@ -16,13 +16,13 @@ import (
 
 // start runs the server and returns its base URL and a function that stops
 // it and returns run's error.
-func start(t *testing.T, cfg config) (string, func() error) {
+func start(t *testing.T, cfg cmdConfig) (string, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	errc := make(chan error, 1)
 	go func() {
-		errc <- run(ctx, cfg, pw, slog.New(slog.DiscardHandler))
+		errc <- runCmd(ctx, cfg, pw, slog.New(slog.DiscardHandler))
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -35,7 +35,7 @@ func start(t *testing.T, cfg config) (string, func() error) {
 }
 
 func TestRunOffline(t *testing.T) {
-	url, stop := start(t, config{addr: "127.0.0.1:0"})
+	url, stop := start(t, cmdConfig{addr: "127.0.0.1:0"})
 	if !strings.HasPrefix(url, "http://127.0.0.1:") {
 		t.Errorf("first line = %q, want the base URL", url)
 	}
@@ -57,7 +57,7 @@ func TestRunOffline(t *testing.T) {
 func TestRunScenario(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "s.txtar")
 	os.WriteFile(file, []byte("-- one --\ntext Scripted.\n"), 0o600)
-	url, stop := start(t, config{addr: "127.0.0.1:0", scenario: file})
+	url, stop := start(t, cmdConfig{addr: "127.0.0.1:0", scenario: file})
 	defer stop()
 	c, err := genai.NewClient(context.Background(), &genai.ClientConfig{
 		Backend: genai.BackendVertexAI, Project: "p", Location: "l",
@@ -75,7 +75,7 @@ func TestRunScenario(t *testing.T) {
 func TestRunBadScenario(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "bad.txtar")
 	os.WriteFile(file, []byte("-- one --\nbogus\n"), 0o600)
-	err := run(context.Background(), config{addr: "127.0.0.1:0", scenario: file}, io.Discard, slog.New(slog.DiscardHandler))
+	err := runCmd(context.Background(), cmdConfig{addr: "127.0.0.1:0", scenario: file}, io.Discard, slog.New(slog.DiscardHandler))
 	if err == nil || !strings.Contains(err.Error(), "bad.txtar:2: unknown directive") {
 		t.Errorf("got %v, want a parse error naming the file and line", err)
 	}
