@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	goopenai "github.com/sashabaranov/go-openai"
@@ -390,4 +391,31 @@ func TestAPIKeysAndCORS(t *testing.T) {
 	pre := req("https://app.example", "", "OPTIONS")
 	assert.Equal(t, 204, pre.StatusCode)
 	assert.Contains(t, pre.Header.Get("Access-Control-Allow-Headers"), server.ToolEventsHeader)
+}
+
+func TestKeepAliveDuringLongToolCall(t *testing.T) {
+	p := llmtest.New(llmtest.Calls(llm.ToolCall{ID: "call_1", Name: "sleep", Arguments: json.RawMessage(`{"seconds":60}`)}), llmtest.Text("done"))
+	release := make(chan struct{})
+	tb := sleepToolbox()
+	tb.fn = func(ctx context.Context, _ string, _ json.RawMessage) (*mcp.CallToolResult, error) {
+		<-release // the tool runs until the client has seen a keep-alive
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "ok"}}}, nil
+	}
+	ts := newServer(t, p, &server.Options{Toolbox: tb, KeepAlive: 10 * time.Millisecond})
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", ts.URL+"/v1/chat/completions",
+		strings.NewReader(`{"model":"test-model","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	var lines []string
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if sc.Text() == ": keep-alive" {
+			close(release)
+			release = nil
+		}
+	}
+	assert.Nil(t, release, "a keep-alive comment arrived while the tool ran")
+	assert.Equal(t, "data: [DONE]", lines[len(lines)-2])
 }
