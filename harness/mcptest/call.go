@@ -3,9 +3,11 @@ package mcptest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -16,31 +18,28 @@ func runCall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("call", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f.register(fs)
-	fs.Usage = usageFunc(fs, "mcptest call [flags] TOOL ['{JSON arguments}'] (-- command [args...] | --url URL)", `Call TOOL with the arguments, a JSON object (default {}), and print the
+	fs.Usage = usageFunc(fs, "mcptest call [flags] TOOL ['{JSON arguments}'] [TOOL ['{JSON arguments}']...] (-- command [args...] | --url URL)", `Call TOOL with the arguments, a JSON object (default {}), and print the
 result: text as text, an image or audio as a line such as
 [image image/png, 1234 bytes], a resource by its URI, and the structured
 content as indented JSON when there is no other content. With --json, print
 the whole result as the server sent it (content, structuredContent, isError).
 
-Exit status: 0 on success, 1 when the tool reports an error (the result is
-printed all the same), 2 when the call could not be made.
+Several TOOL ['{JSON arguments}'] pairs make several calls, in order, in one
+session, which is how to test a tool that keeps state per session (the
+persistent shell of Bash): the results are printed one after the other, and
+every call is made even if an earlier one reports an error.
+
+Exit status: 0 on success, 1 when a tool reports an error (the result is
+printed all the same), 2 when a call could not be made.
 `)
 	positional, command, err := parse(fs, args)
 	if err != nil {
 		return flagStatus(err)
 	}
-	if len(positional) == 0 || len(positional) > 2 {
-		fmt.Fprintf(stderr, "mcptest call: want TOOL and optional JSON arguments, got %d arguments (is the server command after --?)\n", len(positional))
+	calls, err := parseCalls(positional)
+	if err != nil {
+		fmt.Fprintf(stderr, "mcptest call: %v\n", err)
 		return exitFailure
-	}
-	params := &mcp.CallToolParams{Name: positional[0], Arguments: map[string]any{}}
-	if len(positional) == 2 {
-		var arguments map[string]any
-		if err := json.Unmarshal([]byte(positional[1]), &arguments); err != nil || arguments == nil {
-			fmt.Fprintf(stderr, "mcptest call: arguments %q: want a JSON object such as '{\"seconds\":1}'\n", positional[1])
-			return exitFailure
-		}
-		params.Arguments = arguments
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
@@ -50,26 +49,59 @@ printed all the same), 2 when the call could not be made.
 		return exitFailure
 	}
 	defer cs.Close()
-	res, err := cs.CallTool(ctx, params)
-	if err != nil {
-		report(ctx, stderr, fmt.Errorf("tool %s: %w", params.Name, err))
-		return exitFailure
-	}
-	if f.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			fmt.Fprintf(stderr, "mcptest: %v\n", err)
+	status := exitOK
+	for _, params := range calls {
+		res, err := cs.CallTool(ctx, params)
+		if err != nil {
+			report(ctx, stderr, fmt.Errorf("tool %s: %w", params.Name, err))
 			return exitFailure
 		}
-	} else {
-		printResult(stdout, res)
+		if f.json {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(res); err != nil {
+				fmt.Fprintf(stderr, "mcptest: %v\n", err)
+				return exitFailure
+			}
+		} else {
+			printResult(stdout, res)
+		}
+		if res.IsError {
+			fmt.Fprintf(stderr, "mcptest: tool %s reported an error\n", params.Name)
+			status = exitToolError
+		}
 	}
-	if res.IsError {
-		fmt.Fprintf(stderr, "mcptest: tool %s reported an error\n", params.Name)
-		return exitToolError
+	return status
+}
+
+// toolName matches what can be a tool's name, as opposed to its JSON
+// arguments.
+var toolName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+
+// parseCalls reads TOOL [ARGS] pairs: an argument after a tool's name is
+// its arguments unless it could be a tool's name itself.
+func parseCalls(positional []string) ([]*mcp.CallToolParams, error) {
+	if len(positional) == 0 {
+		return nil, errors.New("want TOOL and optional JSON arguments, got no arguments (is the server command after --?)")
 	}
-	return exitOK
+	var calls []*mcp.CallToolParams
+	for i := 0; i < len(positional); i++ {
+		name := positional[i]
+		if !toolName.MatchString(name) {
+			return nil, fmt.Errorf("%q is not a tool name: want TOOL then optional JSON arguments (is the server command after --?)", name)
+		}
+		params := &mcp.CallToolParams{Name: name, Arguments: map[string]any{}}
+		if i+1 < len(positional) && !toolName.MatchString(positional[i+1]) {
+			i++
+			var arguments map[string]any
+			if err := json.Unmarshal([]byte(positional[i]), &arguments); err != nil || arguments == nil {
+				return nil, fmt.Errorf("arguments %q: want a JSON object such as '{\"seconds\":1}'", positional[i])
+			}
+			params.Arguments = arguments
+		}
+		calls = append(calls, params)
+	}
+	return calls, nil
 }
 
 // printResult prints the content for a person: text as is, binary content

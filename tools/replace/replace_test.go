@@ -1,0 +1,152 @@
+package replace
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+)
+
+func connect(t *testing.T, tl *tool) *mcp.ClientSession {
+	t.Helper()
+	s := mcp.NewServer(&mcp.Implementation{Name: "Replace", Version: "v0"}, nil)
+	mcp.AddTool(s, &mcp.Tool{Name: "Replace", Description: description}, tl.replace)
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := s.Connect(t.Context(), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, nil).Connect(t.Context(), ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cs.Close()
+		ss.Wait()
+	})
+	return cs
+}
+
+func newTool(t *testing.T, roots ...string) *tool {
+	t.Helper()
+	p, err := toolkit.NewPolicy(roots)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tool{policy: p, write: toolkit.WriteFileAtomic}
+}
+
+func call(t *testing.T, cs *mcp.ClientSession, path, content string) *mcp.CallToolResult {
+	t.Helper()
+	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "Replace", Arguments: map[string]any{"file_path": path, "content": content}})
+	if err != nil {
+		t.Fatalf("protocol error %v, want a result", err)
+	}
+	return res
+}
+
+func text(res *mcp.CallToolResult) string {
+	var b strings.Builder
+	for _, c := range res.Content {
+		b.WriteString(c.(*mcp.TextContent).Text)
+	}
+	return b.String()
+}
+
+func TestReplace(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.sh")
+	cs := connect(t, newTool(t))
+
+	res := call(t, cs, path, "#!/bin/sh\necho hi")
+	if res.IsError || text(res) != "Created "+path+": wrote 2 lines (17 bytes)." {
+		t.Fatalf("create: %q", text(res))
+	}
+	want := map[string]any{"file_path": path, "created": true, "bytes": 17.0, "lines": 2.0}
+	if diff := cmp.Diff(want, res.StructuredContent); diff != "" {
+		t.Errorf("structuredContent (-want +got):\n%s", diff)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != newFileMode {
+		t.Errorf("new file mode = %v, want %v", info.Mode().Perm(), newFileMode)
+	}
+
+	if err := os.Chmod(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	res = call(t, cs, path, "#!/bin/sh\necho bye\n")
+	if res.IsError || !strings.HasPrefix(text(res), "Replaced the content of "+path) {
+		t.Fatalf("replace: %q", text(res))
+	}
+	if got, _ := os.ReadFile(path); string(got) != "#!/bin/sh\necho bye\n" {
+		t.Errorf("content = %q", got)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != 0o755 {
+		t.Errorf("mode = %v, want 0755 kept", info.Mode().Perm())
+	}
+}
+
+func TestReplaceRefusals(t *testing.T) {
+	tmp, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(tmp, "root")
+	outside := filepath.Join(tmp, "outside")
+	for _, d := range []string{root, outside, root + "/sub"} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "out")); err != nil {
+		t.Fatal(err)
+	}
+	cs := connect(t, newTool(t, root))
+	tests := []struct {
+		name, path, want string
+	}{
+		{"relative", "f.txt", "path is relative"},
+		{"outside", filepath.Join(outside, "f"), "outside the allowed roots"},
+		{"symlinked folder out", filepath.Join(root, "out", "f"), "resolves to " + filepath.Join(outside, "f")},
+		{"missing folder", filepath.Join(root, "a", "b", "f"), "folder " + filepath.Join(root, "a", "b") + " does not exist; create it first"},
+		{"directory", filepath.Join(root, "sub"), "is a directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := call(t, cs, tt.path, "x")
+			if !res.IsError || !strings.Contains(text(res), tt.want) {
+				t.Errorf("answer = %q (isError %v), want an error containing %q", text(res), res.IsError, tt.want)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+		t.Errorf("files appeared outside the root: %v", entries)
+	}
+	if info, err := os.Stat(filepath.Join(root, "sub")); err != nil || !info.IsDir() {
+		t.Error("the directory was replaced")
+	}
+}
+
+func TestReplaceWriteFails(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.txt")
+	if err := os.WriteFile(path, []byte("before"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tl := newTool(t)
+	tl.write = func(path string, _ []byte, _ fs.FileMode) error {
+		return errors.New("writing " + path + ": disk quota exceeded")
+	}
+	res := call(t, connect(t, tl), path, "after")
+	if !res.IsError || !strings.Contains(text(res), "disk quota exceeded; nothing was written") {
+		t.Errorf("answer = %q", text(res))
+	}
+	if got, _ := os.ReadFile(path); string(got) != "before" {
+		t.Errorf("content = %q, want it unchanged", got)
+	}
+}
