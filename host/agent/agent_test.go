@@ -204,7 +204,9 @@ func TestTurnsTextSeparated(t *testing.T) {
 		llmtest.Turn{Deltas: []llm.Delta{{Text: "Let me look."}, {ToolCalls: []llm.ToolCall{{ID: "call_1", Name: "LS", Arguments: json.RawMessage(`{}`)}}}, {Finish: llm.FinishToolCalls}}},
 		llmtest.Text("Two files."),
 	)
-	tools := &fakeTools{fn: func(context.Context, string, json.RawMessage) (*mcp.CallToolResult, error) { return textResult("a b"), nil }}
+	tools := &fakeTools{fn: func(context.Context, string, json.RawMessage) (*mcp.CallToolResult, error) {
+		return textResult("a b"), nil
+	}}
 	events, err := run(t, agent.New(p, tools, nil), agent.Input{Request: userRequest("list", "LS")})
 	require.NoError(t, err)
 	var text strings.Builder
