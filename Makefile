@@ -5,12 +5,12 @@
 GO      ?= go
 BIN     := bin
 # The MCP servers `make run` gives the host.
-TOOLS   ?= sleep
+TOOLS   ?= sleep Bash Edit Replace View LS GlobTool GrepTool
 PORT    ?= 8080
 # Extra flags for openaiserver, e.g. RUNFLAGS=-withAllEvents
 RUNFLAGS ?=
 
-.PHONY: all build run test vet bench clean
+.PHONY: all build run test vet fuzz bench clean
 
 all: build
 
@@ -29,8 +29,17 @@ test:
 vet:
 	$(GO) vet ./...
 
-## bench: the benchmarks, with time and allocations per operation
+## fuzz: each fuzz target for a short while (FUZZTIME)
+FUZZTIME ?= 10s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzPolicyResolve$$' -fuzztime $(FUZZTIME) ./tools/internal/toolkit
+	$(GO) test -run '^$$' -fuzz '^FuzzEdit$$' -fuzztime $(FUZZTIME) ./tools/edit
+
+## bench: the benchmarks, with time and allocations per operation; the
+## GrepTool and GlobTool ones compare with ripgrep and find (installed here
+## when missing and possible)
 bench:
+	@command -v rg >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq ripgrep >/dev/null; } || echo "ripgrep is not installed: the GrepTool benchmark skips its comparison"
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:
