@@ -125,27 +125,12 @@ func (t *tool) grep(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp
 
 // dir resolves the directory or file to search.
 func (t *tool) dir(p string) (string, error) {
-	if p == "" {
-		p = t.opts.Dir
-		if p == "" {
-			wd, err := os.Getwd()
-			if err != nil {
-				return "", fmt.Errorf("no path given and no working directory (%v); give an absolute path", err)
-			}
-			p = wd
-		}
-		if roots := t.opts.Policy.Roots(); len(roots) > 0 {
-			if _, err := t.opts.Policy.Resolve(p); err != nil {
-				p = roots[0] // the working directory is off limits: search the first root
-			}
-		}
-	}
-	dir, err := t.opts.Policy.Resolve(p)
+	dir, err := t.opts.Policy.SearchDir(p, t.opts.Dir)
 	if err != nil {
 		return "", err
 	}
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("%s does not exist; use LS on its parent to see what is there", p)
+		return "", fmt.Errorf("%s does not exist; use LS on its parent to see what is there", dir)
 	}
 	return dir, nil
 }

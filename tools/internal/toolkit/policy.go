@@ -148,3 +148,25 @@ func within(root, path string) bool {
 	}
 	return strings.HasPrefix(path, prefix)
 }
+
+// SearchDir resolves where a search starts: path when given, else def, else
+// the working directory. A default that lies outside the roots gives way to
+// the first root, so a confined tool still has somewhere to look.
+func (p *Policy) SearchDir(path, def string) (string, error) {
+	if path == "" {
+		path = def
+		if path == "" {
+			wd, err := os.Getwd()
+			if err != nil {
+				return "", fmt.Errorf("no path given and no working directory (%v); give an absolute path", err)
+			}
+			path = wd
+		}
+		if roots := p.Roots(); len(roots) > 0 {
+			if _, err := p.Resolve(path); err != nil {
+				path = roots[0]
+			}
+		}
+	}
+	return p.Resolve(path)
+}
