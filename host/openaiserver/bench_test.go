@@ -10,6 +10,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/server"
 	"github.com/owulveryck/gomcptest/host/toolbox"
 )
@@ -36,7 +37,7 @@ func BenchmarkOfflineChat(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	provider, err := newProvider(b.Context(), cfg, slog.New(slog.DiscardHandler))
+	provider, err := backend.Provider(b.Context(), cfg.backend, slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}

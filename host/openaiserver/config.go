@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/owulveryck/gomcptest/host/agent"
+	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/server"
 )
 
@@ -28,15 +29,7 @@ type config struct {
 	logLevel      slog.Level
 	logJSON       bool
 
-	// The model backend: Vertex AI when project is set, else the Gemini API
-	// when apiKey is set, else the offline model.
-	project  string
-	location string
-	apiKey   string
-	// baseURL, when set, receives the model requests, sent without Google
-	// credentials: for fakes, recorders and proxies that authenticate.
-	baseURL  string
-	models   []string
+	backend  backend.Config
 	builtins []string
 }
 
@@ -46,20 +39,12 @@ const usage = `openaiserver serves an OpenAI-compatible chat API (/v1/chat/compl
 Usage:
   openaiserver [flags]
 
-Backends, chosen by the environment:
-  Vertex AI       GCP_PROJECT (or GOOGLE_CLOUD_PROJECT) with Application
-                  Default Credentials (gcloud auth application-default login);
-                  GCP_REGION (or GOOGLE_CLOUD_LOCATION), default us-central1
-  Gemini API      GEMINI_API_KEY (or GOOGLE_API_KEY)
-  offline model   neither: a built-in deterministic model, so everything
-                  works without a network; it says so in the log and in
-                  /v1/models (owned_by "gomcptest-offline")
-
+The model, chosen by the environment: Vertex AI, the Gemini API, or the
+offline model, a built-in deterministic stand-in so that everything works
+without a network (it says so in the log and in /v1/models, owned_by
+"gomcptest-offline").
+%s
 Environment:
-  MODEL_BASE_URL                     send model requests to this URL instead,
-                                     without Google credentials (for fakegemini,
-                                     recorders, or a proxy that authenticates)
-  GEMINI_MODELS                      models served (default gemini-2.5-flash,gemini-2.5-pro)
   PORT                               port (default 8080); -port wins
   HOST                               address to bind (default 127.0.0.1)
   LOG_LEVEL                          DEBUG, INFO, WARN or ERROR (default INFO)
@@ -94,22 +79,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		}
 		return ""
 	}
-	cfg := config{
-		host:     env("HOST"),
-		project:  env("GCP_PROJECT", "GOOGLE_CLOUD_PROJECT"),
-		location: env("GCP_REGION", "GOOGLE_CLOUD_LOCATION"),
-		apiKey:   env("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-		baseURL:  env("MODEL_BASE_URL"),
-		models:   list(env("GEMINI_MODELS")),
-	}
+	cfg := config{host: env("HOST")}
 	if cfg.host == "" {
 		cfg.host = "127.0.0.1"
 	}
-	if cfg.location == "" {
-		cfg.location = "us-central1"
-	}
-	if len(cfg.models) == 0 {
-		cfg.models = []string{"gemini-2.5-flash", "gemini-2.5-pro"}
+	var err error
+	if cfg.backend, err = backend.FromEnv(getenv); err != nil {
+		return cfg, err
 	}
 	port := 8080
 	if p := env("PORT"); p != "" {
@@ -143,7 +119,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs := flag.NewFlagSet("openaiserver", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprintf(stderr, usage, backend.Environment)
 		fs.PrintDefaults()
 	}
 	fs.IntVar(&cfg.port, "port", port, "port to listen on (0 picks a free one)")
@@ -166,9 +142,6 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if cfg.maxBody < 1 {
 		return cfg, fmt.Errorf("-max-body must be positive")
-	}
-	if cfg.baseURL != "" && cfg.project == "" && cfg.apiKey == "" {
-		return cfg, fmt.Errorf("MODEL_BASE_URL needs GCP_PROJECT (to send Vertex AI requests) or GEMINI_API_KEY (Gemini API requests)")
 	}
 	cfg.corsOrigins, cfg.apiKeys = list(*cors), list(*keys)
 	return cfg, nil

@@ -23,13 +23,13 @@ func TestConfigDefaults(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "127.0.0.1", cfg.host)
 	assert.Equal(t, 8080, cfg.port)
-	assert.Equal(t, []string{"gemini-2.5-flash", "gemini-2.5-pro"}, cfg.models)
-	assert.Equal(t, "us-central1", cfg.location)
+	assert.Equal(t, []string{"gemini-2.5-flash", "gemini-2.5-pro"}, cfg.backend.Models)
+	assert.Equal(t, "us-central1", cfg.backend.Location)
 	assert.Equal(t, 25, cfg.maxSteps)
 	assert.Equal(t, int64(32<<20), cfg.maxBody)
 	assert.Equal(t, 15*time.Minute, cfg.toolTimeout)
 	assert.Equal(t, slog.LevelInfo, cfg.logLevel)
-	assert.Empty(t, cfg.project+cfg.apiKey, "no backend: the offline model")
+	assert.Empty(t, cfg.backend.Project+cfg.backend.APIKey, "no backend: the offline model")
 }
 
 func TestConfigEnvironment(t *testing.T) {
@@ -44,9 +44,9 @@ func TestConfigEnvironment(t *testing.T) {
 		"CORS_ORIGINS":             "https://a.example,https://b.example",
 	}, "-withAllEvents", "-mcpservers", "bin/sleep")
 	require.NoError(t, err)
-	assert.Equal(t, "legacy", cfg.project)
-	assert.Equal(t, "europe-west1", cfg.location)
-	assert.Equal(t, []string{"gemini-3-pro", "gemini-2.5-flash"}, cfg.models)
+	assert.Equal(t, "legacy", cfg.backend.Project)
+	assert.Equal(t, "europe-west1", cfg.backend.Location)
+	assert.Equal(t, []string{"gemini-3-pro", "gemini-2.5-flash"}, cfg.backend.Models)
 	assert.Equal(t, 9090, cfg.port)
 	assert.Equal(t, slog.LevelDebug, cfg.logLevel)
 	assert.Equal(t, []string{"code_execution", "google_search"}, cfg.builtins)
@@ -56,7 +56,7 @@ func TestConfigEnvironment(t *testing.T) {
 
 	cfg, err = parse(t, map[string]string{"GCP_PROJECT": "new", "GOOGLE_CLOUD_PROJECT": "legacy", "PORT": "9090"}, "-port", "7000")
 	require.NoError(t, err)
-	assert.Equal(t, "new", cfg.project, "GCP_PROJECT wins over the legacy name")
+	assert.Equal(t, "new", cfg.backend.Project, "GCP_PROJECT wins over the legacy name")
 	assert.Equal(t, 7000, cfg.port, "the flag wins over PORT")
 }
 

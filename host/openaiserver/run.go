@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 
+	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/server"
 	"github.com/owulveryck/gomcptest/host/toolbox"
 )
@@ -20,7 +21,7 @@ func run(ctx context.Context, cfg config, stderr io.Writer) error {
 	}
 	logger := slog.New(h)
 
-	provider, err := newProvider(ctx, cfg, logger)
+	provider, err := backend.Provider(ctx, cfg.backend, logger)
 	if err != nil {
 		return err
 	}
