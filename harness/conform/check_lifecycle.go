@@ -1,0 +1,213 @@
+package conform
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+)
+
+// checkInitialize initializes a fresh connection at each legacy revision.
+// A server must echo a revision it supports, and otherwise answer with
+// another it supports; the revisions it echoes are reported as its own.
+func checkInitialize(ctx context.Context, p *probe) {
+	for _, rev := range Revisions() {
+		if !legacy(rev) {
+			continue
+		}
+		s, res, m, err := p.handshake(ctx, rev)
+		if s != nil {
+			s.close()
+		}
+		if err != nil {
+			p.fail(evOr(m, err), "initialize at %s: %v", rev, err)
+			continue
+		}
+		switch {
+		case res.ProtocolVersion == "":
+			p.fail(m, "initialize at %s: no protocolVersion", rev)
+		case res.Capabilities == nil:
+			p.fail(m, "initialize at %s: no capabilities object", rev)
+		case res.ServerInfo == nil || res.ServerInfo.Name == "" || res.ServerInfo.Version == "":
+			p.fail(m, "initialize at %s: serverInfo needs a name and a version", rev)
+		case res.ProtocolVersion == rev:
+			p.report.Server.Revisions = append(p.report.Server.Revisions, rev)
+		case !slices.Contains(Revisions(), res.ProtocolVersion) && res.ProtocolVersion < rev:
+			p.fail(m, "initialize at %s: answered with an unknown older revision %q", rev, res.ProtocolVersion)
+		}
+	}
+	if len(p.report.Server.Revisions) == 0 && p.res.Status == Pass {
+		p.fail(nil, "the server echoed none of the revisions %v", Revisions()[:4])
+	}
+}
+
+// evOr returns the message as evidence, or the error when there is none.
+func evOr(m *message, err error) any {
+	if m != nil {
+		return m
+	}
+	return err
+}
+
+// checkVersionNegotiation asks for a revision from the future.
+func checkVersionNegotiation(ctx context.Context, p *probe) {
+	const future = "2099-01-01"
+	s, err := p.open()
+	if err != nil {
+		p.fail(err, "starting the server: %v", err)
+		return
+	}
+	defer s.close()
+	m, err := s.call(ctx, "initialize", initializeParams(future))
+	if err != nil {
+		p.fail(err, "initialize at %s: %v", future, err)
+		return
+	}
+	var res initResult
+	if err := decode(m, &res); err != nil {
+		p.fail(m, "initialize at %s: the server must answer with a revision it supports, not an error", future)
+		return
+	}
+	if res.ProtocolVersion == future {
+		p.fail(m, "initialize at %s: the server echoed a revision that does not exist", future)
+		return
+	}
+	if len(p.report.Server.Revisions) > 0 && !slices.Contains(p.report.Server.Revisions, res.ProtocolVersion) {
+		p.fail(m, "initialize at %s: answered %q, which the server refused when asked for it (it supports %v)", future, res.ProtocolVersion, p.report.Server.Revisions)
+	}
+}
+
+// checkDiscover probes the stateless revision. A server that does not
+// offer it answers server/discover with an error, and the check skips.
+func checkDiscover(ctx context.Context, p *probe) {
+	s, err := p.open()
+	if err != nil {
+		p.fail(err, "starting the server: %v", err)
+		return
+	}
+	defer s.close()
+	res, m, err := p.discover(ctx, s)
+	var rpcErr *rpcError
+	switch {
+	case errors.As(err, &rpcErr):
+		p.skip("the server does not offer %s: %v", revStateless, rpcErr)
+		return
+	case errors.Is(err, errNoStateless):
+		p.skip("%v", err)
+		return
+	case err != nil && m == nil:
+		p.fail(err, "server/discover: %v", err)
+		return
+	case err != nil:
+		p.fail(m, "%v", err)
+		return
+	}
+	if res.Capabilities == nil {
+		p.fail(m, "server/discover: no capabilities object")
+	}
+	if res.ServerInfo == nil || res.ServerInfo.Name == "" {
+		p.fail(m, "server/discover: no serverInfo in _meta")
+	}
+	p.report.Server.Revisions = append(p.report.Server.Revisions, revStateless)
+	// Without initialize, a request that carries its _meta must work.
+	if _, ok := res.Capabilities["tools"]; ok {
+		lm, err := s.call(ctx, "tools/list", nil)
+		if err != nil || lm.Error != nil {
+			p.fail(evOr(lm, err), "a stateless tools/list with the per-request _meta failed")
+		}
+	}
+}
+
+// checkBeforeInitialize sends tools/list on a fresh connection.
+func checkBeforeInitialize(ctx context.Context, p *probe) {
+	if !legacy(p.report.Revision) {
+		p.skip("%s has no initialize", p.report.Revision)
+		return
+	}
+	s, err := p.open()
+	if err != nil {
+		p.fail(err, "starting the server: %v", err)
+		return
+	}
+	defer s.close()
+	m, err := s.call(ctx, "tools/list", nil)
+	switch {
+	case err != nil:
+		p.fail(err, "tools/list before initialize: %v", err)
+	case m.Error == nil:
+		p.fail(m, "tools/list before initialize got a result, not an error")
+	}
+}
+
+// checkPing pings the main session.
+func checkPing(ctx context.Context, p *probe) {
+	m, err := p.main.call(ctx, "ping", nil)
+	if err != nil {
+		p.fail(err, "ping: %v", err)
+		return
+	}
+	var res map[string]json.RawMessage
+	if err := decode(m, &res); err != nil {
+		p.fail(m, "ping: %v", err)
+		return
+	}
+	delete(res, "_meta")
+	delete(res, "resultType")
+	if len(res) > 0 {
+		p.fail(m, "ping: the result is not empty")
+	}
+}
+
+// checkCapabilities calls the list method of each advertised capability.
+func checkCapabilities(ctx context.Context, p *probe) {
+	for _, c := range []struct{ capability, method string }{
+		{"tools", "tools/list"},
+		{"resources", "resources/list"},
+		{"prompts", "prompts/list"},
+	} {
+		if !p.init.has(c.capability) {
+			continue
+		}
+		m, err := p.main.call(ctx, c.method, nil)
+		if err != nil {
+			p.fail(err, "%s: %v", c.method, err)
+		} else if m.Error != nil {
+			p.fail(m, "the server advertises %s, but %s fails", c.capability, c.method)
+		}
+	}
+}
+
+// checkStdinClose closes the input of an initialized server.
+func checkStdinClose(ctx context.Context, p *probe) {
+	s, _, m, err := p.handshake(ctx, p.report.Revision)
+	if err != nil {
+		p.fail(evOr(m, err), "handshake: %v", err)
+		if s != nil {
+			s.close()
+		}
+		return
+	}
+	defer s.close()
+	l := s.link.(*stdioLink)
+	l.closeInput()
+	if !l.waitExit(p.opts.Timeout) {
+		p.fail(nil, "the server was still running %v after its stdin closed", p.opts.Timeout)
+	}
+}
+
+// checkStdoutPurity judges every line that any connection of the run
+// printed: each must be a JSON-RPC message.
+func checkStdoutPurity(ctx context.Context, p *probe) {
+	p.mu.Lock()
+	sessions := slices.Clone(p.sessions)
+	p.mu.Unlock()
+	for _, s := range sessions {
+		_, _, noise, _ := s.snapshot()
+		for _, line := range noise {
+			p.fail(line, "stdout carries a line that is not a JSON-RPC message")
+			if len(p.res.Findings) >= 5 {
+				return
+			}
+		}
+	}
+}

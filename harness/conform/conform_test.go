@@ -1,0 +1,190 @@
+package conform
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/owulveryck/gomcptest/fakes/mcpservers"
+	"github.com/owulveryck/gomcptest/harness/target"
+)
+
+// toolBinaries are the tool commands that must pass the checker; add a
+// tool here when it lands in tools/cmd.
+var toolBinaries = []string{"sleep", "Bash", "Edit", "Replace", "View", "LS", "GlobTool", "GrepTool"}
+
+// binDir holds the tool binaries, built once by TestMain.
+var binDir string
+
+// With CONFORM_ZOO=NAME the test binary is that server of the zoo, over
+// stdio, so the table test can run each as a process.
+func TestMain(m *testing.M) {
+	if name := os.Getenv("CONFORM_ZOO"); name != "" {
+		d, err := mcpservers.Lookup(name)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		d.ServeStdio(context.Background(), os.Stdout)
+		os.Exit(0)
+	}
+	os.Exit(buildAndRun(m))
+}
+
+func buildAndRun(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "conform")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer os.RemoveAll(dir)
+	binDir = dir
+	args := []string{"build", "-o", dir + "/"}
+	for _, name := range toolBinaries {
+		args = append(args, "github.com/owulveryck/gomcptest/tools/cmd/"+name)
+	}
+	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the tools: %v\n%s", err, out)
+		return 2
+	}
+	return m.Run()
+}
+
+func zooTarget(t testing.TB, d mcpservers.Defect) target.Target {
+	if d.HTTP {
+		srv := httptest.NewServer(d.Handler())
+		t.Cleanup(func() {
+			// A cancelled call may leave its stream open on the server side.
+			srv.CloseClientConnections()
+			srv.Close()
+		})
+		return target.Target{URL: srv.URL}
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return target.Target{Command: []string{exe}, Env: []string{"CONFORM_ZOO=" + d.Name}}
+}
+
+// summary lists the checks that did not pass, for failure messages.
+func summary(rep *Report) string {
+	var b strings.Builder
+	for _, r := range rep.Results {
+		if r.Status == Fail || r.Status == Warn {
+			fmt.Fprintf(&b, "  %s %s\n", r.Status, r.ID)
+			for _, f := range r.Findings {
+				fmt.Fprintf(&b, "    %s: %s\n", f.Message, f.Evidence)
+			}
+		}
+	}
+	return b.String()
+}
+
+// TestZoo proves the checker finds each defect of the zoo under the check
+// id that names it, and fails no MUST check of the correct server.
+func TestZoo(t *testing.T) {
+	opts := &Options{CallTools: true, Timeout: 500 * time.Millisecond, Samples: 3}
+	for _, d := range mcpservers.Defects() {
+		t.Run(d.Name, func(t *testing.T) {
+			rep, err := Check(t.Context(), zooTarget(t, d), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Name == mcpservers.Correct {
+				if rep.Failed() {
+					t.Errorf("the correct server fails a MUST check:\n%s", summary(rep))
+				}
+				return
+			}
+			res := rep.Result(d.Check)
+			if res == nil {
+				t.Fatalf("no check %q", d.Check)
+			}
+			if res.Status != Fail && res.Status != Warn {
+				t.Errorf("%s: status %s, want fail or warn (%s)\n%s", d.Check, res.Status, d.Doc, summary(rep))
+			}
+		})
+	}
+}
+
+// TestCorrectOverHTTP runs the correct server over streamable HTTP.
+func TestCorrectOverHTTP(t *testing.T) {
+	d, _ := mcpservers.Lookup(mcpservers.Correct)
+	d.HTTP = true
+	rep, err := Check(t.Context(), zooTarget(t, d), &Options{CallTools: true, Timeout: time.Second, Samples: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Failed() {
+		t.Errorf("the correct server fails a MUST check over HTTP:\n%s", summary(rep))
+	}
+	if res := rep.Result("http-session"); res.Status != Pass {
+		t.Errorf("http-session: %s, want pass", res.Status)
+	}
+}
+
+// TestTools runs every tool binary of the repository through the checker,
+// calling its tools with generated arguments inside a temporary root.
+func TestTools(t *testing.T) {
+	for _, name := range toolBinaries {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			tgt := target.Target{Command: []string{filepath.Join(binDir, name), "-root", root}, Dir: root}
+			rep, err := Check(t.Context(), tgt, &Options{CallTools: true, Samples: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Failed() {
+				t.Errorf("%s fails a MUST check:\n%s", name, summary(rep))
+			}
+			if rep.Count(Pass) < 15 {
+				t.Errorf("only %d checks pass:\n%s", rep.Count(Pass), summary(rep))
+			}
+		})
+	}
+}
+
+func TestUnreachable(t *testing.T) {
+	_, err := Check(t.Context(), target.Target{Command: []string{"true"}}, &Options{Timeout: time.Second})
+	if err == nil || !strings.Contains(err.Error(), ErrUnreachable.Error()) {
+		t.Errorf("Check(true) = %v, want %v", err, ErrUnreachable)
+	}
+}
+
+func TestOnlyAndSkip(t *testing.T) {
+	d, _ := mcpservers.Lookup(mcpservers.Correct)
+	rep, err := Check(t.Context(), zooTarget(t, d), &Options{Only: []string{"lifecycle-*"}, Skip: []string{"lifecycle-ping"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		selected := strings.HasPrefix(r.ID, "lifecycle-") && r.ID != "lifecycle-ping"
+		if !selected && r.Reason != "not selected" {
+			t.Errorf("%s ran (%s), want it not selected", r.ID, r.Status)
+		}
+		if selected && r.Reason == "not selected" {
+			t.Errorf("%s was not selected", r.ID)
+		}
+	}
+}
+
+// BenchmarkCheckSleep is one full default check of sleep over stdio.
+func BenchmarkCheckSleep(b *testing.B) {
+	tgt := target.Target{Command: []string{filepath.Join(binDir, "sleep")}}
+	for b.Loop() {
+		rep, err := Check(b.Context(), tgt, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Failed() {
+			b.Fatalf("sleep fails:\n%s", summary(rep))
+		}
+	}
+}

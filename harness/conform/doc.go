@@ -1,0 +1,52 @@
+// Package conform checks that an MCP server follows the protocol.
+//
+// [Check] drives a server, a command over stdio or a streamable HTTP URL
+// (a [target.Target]), through a list of checks and returns a [Report]
+// with every finding; it never stops at the first. Each check has an id
+// ("tools-unknown"), a title, the revisions it applies to, a level (MUST
+// or SHOULD: a broken MUST rule fails the check, a broken SHOULD rule
+// warns) and the section of the specification it enforces. A finding
+// quotes the message that broke the rule.
+//
+// The checker speaks raw JSON-RPC (session.go, over stdio.go or http.go)
+// rather than through an SDK client, since a client hides exactly what the
+// checks must see: ids, stray answers, non-JSON output, batches, status
+// codes. Every exchange has a deadline ([Options.Timeout]), so a server
+// that hangs costs time but cannot hang the run. Checks that may break a
+// connection (malformed JSON, batches, closing stdin) open their own; the
+// others share the main session, opened at the newest revision the server
+// accepts (or [Options.Revision]).
+//
+// Tools are called with arguments generated from their input schema only
+// when the user allows it ([Options.CallTools], [Options.AllowTools]):
+// calling Bash with made-up arguments on someone's machine is not
+// acceptable. Without permission, tools are probed with invalid arguments
+// only, which a server must refuse before acting.
+//
+// # Adding a check
+//
+// Write a function of this form in the file of its group (check_tools.go,
+// check_http.go, ...):
+//
+//	// checkThing says which rule it tests and how.
+//	func checkThing(ctx context.Context, p *probe) {
+//		m, err := p.main.call(ctx, "thing/list", nil)
+//		if err != nil {
+//			p.fail(err, "thing/list: %v", err)
+//			return
+//		}
+//		if m.Error != nil {
+//			p.fail(m, "thing/list got an error")
+//		}
+//	}
+//
+// then add one line to the list in checks.go, with its id, title, level,
+// spec section, the revisions and the transport it applies to (nil and ""
+// for all). p.fail records a finding with its evidence (a *message, raw
+// bytes, a string or an error); p.skip says why the check does not apply
+// (a feature the server does not advertise). p.open and p.handshake start
+// a fresh connection; p.listTools and p.calls share what earlier checks
+// learned. Then add a server to the zoo in fakes/mcpservers that breaks
+// the rule, with the check's id: TestZoo proves the check finds it, and
+// that the correct server still passes.
+package conform

@@ -1,0 +1,260 @@
+package conform
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/google/jsonschema-go/jsonschema"
+)
+
+// compileSchema decodes and resolves a JSON Schema, so that it can
+// validate instances. It reports why the schema is not valid.
+func compileSchema(raw json.RawMessage) (*jsonschema.Resolved, error) {
+	var tree any
+	if err := json.Unmarshal(raw, &tree); err != nil {
+		return nil, err
+	}
+	if err := checkTypes(tree, "#"); err != nil {
+		return nil, err
+	}
+	var s jsonschema.Schema
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return nil, err
+	}
+	return s.Resolve(&jsonschema.ResolveOptions{ValidateDefaults: true})
+}
+
+// validArgs builds arguments that satisfy the input schema, as small as
+// possible: required properties only, the smallest allowed values. With
+// long, numbers are larger (up to 10), to make a tool such as sleep run
+// long enough to be cancelled.
+func validArgs(raw json.RawMessage, long bool) (map[string]any, error) {
+	var schema map[string]any
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		return nil, err
+	}
+	v, err := generate(schema, long, 0)
+	if err != nil {
+		return nil, err
+	}
+	args, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("the schema does not describe an object")
+	}
+	return args, nil
+}
+
+func schemaType(s map[string]any) string {
+	switch t := s["type"].(type) {
+	case string:
+		return t
+	case []any:
+		for _, x := range t {
+			if x, ok := x.(string); ok && x != "null" {
+				return x
+			}
+		}
+	}
+	if _, ok := s["properties"]; ok {
+		return "object"
+	}
+	return ""
+}
+
+func generate(s map[string]any, long bool, depth int) (any, error) {
+	if depth > 8 {
+		return nil, fmt.Errorf("the schema is too deep to generate a value")
+	}
+	if c, ok := s["const"]; ok {
+		return c, nil
+	}
+	if e, ok := s["enum"].([]any); ok && len(e) > 0 {
+		return e[0], nil
+	}
+	if d, ok := s["default"]; ok && !long {
+		return d, nil
+	}
+	if _, ok := s["$ref"]; ok {
+		return nil, fmt.Errorf("the schema uses $ref, which the generator does not follow")
+	}
+	for _, k := range []string{"anyOf", "oneOf", "allOf"} {
+		if alts, ok := s[k].([]any); ok && len(alts) > 0 {
+			if alt, ok := alts[0].(map[string]any); ok {
+				return generate(alt, long, depth+1)
+			}
+		}
+	}
+	num := func(integer bool) any {
+		lo, hi := math.Inf(-1), math.Inf(1)
+		if m, ok := s["minimum"].(float64); ok {
+			lo = m
+		}
+		if m, ok := s["exclusiveMinimum"].(float64); ok {
+			lo = m + 1
+		}
+		if m, ok := s["maximum"].(float64); ok {
+			hi = m
+		}
+		if m, ok := s["exclusiveMaximum"].(float64); ok {
+			hi = m - 1
+		}
+		v := 0.0
+		if long {
+			v = 10
+		}
+		v = math.Max(lo, math.Min(hi, v))
+		if integer {
+			return int64(math.Ceil(v))
+		}
+		return v
+	}
+	switch schemaType(s) {
+	case "object":
+		out := map[string]any{}
+		props, _ := s["properties"].(map[string]any)
+		req, _ := s["required"].([]any)
+		for _, name := range req {
+			name, _ := name.(string)
+			ps, _ := props[name].(map[string]any)
+			if ps == nil {
+				ps = map[string]any{}
+			}
+			v, err := generate(ps, long, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[name] = v
+		}
+		return out, nil
+	case "array":
+		n := 0
+		if m, ok := s["minItems"].(float64); ok {
+			n = int(m)
+		}
+		items, _ := s["items"].(map[string]any)
+		out := []any{}
+		for range n {
+			v, err := generate(items, long, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	case "string":
+		n := 1
+		if m, ok := s["minLength"].(float64); ok && int(m) > n {
+			n = int(m)
+		}
+		switch s["format"] {
+		case "uri":
+			return "file:///conform", nil
+		case "date-time":
+			return "2025-01-01T00:00:00Z", nil
+		case "email":
+			return "conform@example.com", nil
+		}
+		return strings.Repeat("x", n), nil
+	case "integer":
+		return num(true), nil
+	case "number":
+		return num(false), nil
+	case "boolean":
+		return false, nil
+	case "null":
+		return nil, nil
+	}
+	return "x", nil
+}
+
+// invalidArgs builds arguments that the input schema rejects, in the
+// least harmful way: a missing required property, else a property of the
+// wrong type, else an unexpected property. ok is false when the schema
+// accepts anything.
+func invalidArgs(raw json.RawMessage) (args map[string]any, why string, ok bool) {
+	var s map[string]any
+	if json.Unmarshal(raw, &s) != nil {
+		return nil, "", false
+	}
+	props, _ := s["properties"].(map[string]any)
+	if req, _ := s["required"].([]any); len(req) > 0 {
+		return map[string]any{}, fmt.Sprintf("without the required %v", req[0]), true
+	}
+	names := make([]string, 0, len(props))
+	for name := range props {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ps, _ := props[name].(map[string]any)
+		if ps == nil {
+			continue
+		}
+		if wrong, ok := wrongValue(schemaType(ps)); ok {
+			return map[string]any{name: wrong}, fmt.Sprintf("with %s of the wrong type", name), true
+		}
+	}
+	if ap, ok := s["additionalProperties"].(bool); ok && !ap {
+		return map[string]any{"conform_unexpected": 1}, "with an unexpected property", true
+	}
+	return nil, "", false
+}
+
+func wrongValue(typ string) (any, bool) {
+	switch typ {
+	case "string":
+		return 12345, true
+	case "integer", "number", "boolean", "object", "array":
+		return "not a " + typ, true
+	}
+	return nil, false
+}
+
+// jsonTypes are the values the "type" keyword allows.
+var jsonTypes = map[string]bool{"null": true, "boolean": true, "object": true, "array": true, "number": true, "string": true, "integer": true}
+
+// checkTypes finds "type" keywords that name no JSON type, which the
+// resolver lets through.
+func checkTypes(v any, at string) error {
+	s, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	var types []any
+	switch t := s["type"].(type) {
+	case string:
+		types = []any{t}
+	case []any:
+		types = t
+	}
+	for _, t := range types {
+		if name, _ := t.(string); !jsonTypes[name] {
+			return fmt.Errorf("%s: type %v is not a JSON type", at, t)
+		}
+	}
+	for _, k := range []string{"properties", "$defs", "definitions", "patternProperties"} {
+		m, _ := s[k].(map[string]any)
+		for name, sub := range m {
+			if err := checkTypes(sub, at+"/"+k+"/"+name); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range []string{"items", "additionalProperties", "not"} {
+		if err := checkTypes(s[k], at+"/"+k); err != nil {
+			return err
+		}
+	}
+	for _, k := range []string{"anyOf", "oneOf", "allOf", "prefixItems"} {
+		list, _ := s[k].([]any)
+		for i, sub := range list {
+			if err := checkTypes(sub, fmt.Sprintf("%s/%s/%d", at, k, i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,253 @@
+package conform
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// errTimeout is returned when the server does not answer within the
+// exchange deadline.
+var errTimeout = errors.New("no answer within the deadline")
+
+// errClosed is returned when the server's output ends before the answer.
+var errClosed = errors.New("the server closed the connection")
+
+// A session is one raw connection to the server: it numbers requests,
+// matches answers to them, answers the server's own requests and keeps
+// everything else it receives for the checks to inspect. It is safe for
+// concurrent use.
+type session struct {
+	link    link
+	timeout time.Duration
+	// version is the negotiated revision; from 2026-07-28 on, every
+	// request carries the client's identity in _meta.
+	version string
+
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced on every arrival
+	nextID  int64
+	answers map[string]*message // by id key, until taken
+	notes   []*message          // notifications, in order of arrival
+	strays  []*message          // answers to no request of ours
+	batches [][]*message        // frames that were batches
+	noise   [][]byte            // frames that were not JSON-RPC
+	closed  bool
+	stop    chan struct{}
+	once    sync.Once
+}
+
+func newSession(l link, timeout time.Duration) *session {
+	s := &session{link: l, timeout: timeout, changed: make(chan struct{}), answers: map[string]*message{}, stop: make(chan struct{})}
+	go s.read()
+	return s
+}
+
+func (s *session) read() {
+	for {
+		select {
+		case data, ok := <-s.link.frames():
+			if !ok {
+				s.update(func() { s.closed = true })
+				return
+			}
+			s.receive(data)
+		case <-s.stop:
+			return
+		}
+	}
+}
+
+func (s *session) receive(data []byte) {
+	msgs, batch, ok := parseFrame(data)
+	if !ok {
+		s.update(func() { s.noise = append(s.noise, data) })
+		return
+	}
+	s.update(func() {
+		if batch {
+			s.batches = append(s.batches, msgs)
+		}
+		for _, m := range msgs {
+			switch {
+			case m.isResponse():
+				s.answers[idKey(m.ID)] = m
+			case m.Method != "" && m.hasID():
+				go s.answerServer(m)
+			case m.Method != "":
+				s.notes = append(s.notes, m)
+			default:
+				s.noise = append(s.noise, m.raw)
+			}
+		}
+	})
+}
+
+// answerServer answers a request from the server: ping succeeds, anything
+// else is a method this client does not offer.
+func (s *session) answerServer(m *message) {
+	reply := map[string]any{"jsonrpc": "2.0", "id": m.ID}
+	if m.Method == "ping" {
+		reply["result"] = struct{}{}
+	} else {
+		reply["error"] = rpcError{Code: codeMethodNotFound, Message: "not offered by the checker"}
+	}
+	data, _ := json.Marshal(reply)
+	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+	defer cancel()
+	s.link.send(ctx, data)
+}
+
+// update changes the state under the lock and wakes every waiter.
+func (s *session) update(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// wait blocks until cond, called under the lock, holds, or the deadline
+// passes (errTimeout), or the server's output ends (errClosed).
+func (s *session) wait(ctx context.Context, d time.Duration, cond func() bool) error {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	for {
+		s.mu.Lock()
+		ok, closed, changed := cond(), s.closed, s.changed
+		s.mu.Unlock()
+		switch {
+		case ok:
+			return nil
+		case closed:
+			return errClosed
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return errTimeout
+		}
+	}
+}
+
+// newID returns a fresh numeric request id.
+func (s *session) newID() json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	return json.RawMessage(strconv.FormatInt(s.nextID, 10))
+}
+
+// request encodes a request with the given id; params may be nil.
+func (s *session) request(id json.RawMessage, method string, params any) []byte {
+	m := map[string]any{"jsonrpc": "2.0", "method": method}
+	if id != nil {
+		m["id"] = id
+	}
+	if p := s.withMeta(params); p != nil {
+		m["params"] = p
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		panic(fmt.Sprintf("conform: encoding %s params: %v", method, err)) // params are built by the checks
+	}
+	return data
+}
+
+// withMeta adds the per-request _meta that stateless revisions require.
+func (s *session) withMeta(params any) any {
+	if s.version < revStateless {
+		return params
+	}
+	p := map[string]any{}
+	if params != nil {
+		data, _ := json.Marshal(params)
+		json.Unmarshal(data, &p)
+	}
+	meta, _ := p["_meta"].(map[string]any)
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	for k, v := range statelessMeta(s.version) {
+		if _, ok := meta[k]; !ok {
+			meta[k] = v
+		}
+	}
+	p["_meta"] = meta
+	return p
+}
+
+// call sends a request and waits for its answer. A JSON-RPC error answer
+// is returned as the message, not as an error: the checks judge it.
+func (s *session) call(ctx context.Context, method string, params any) (*message, error) {
+	return s.callID(ctx, s.newID(), method, params)
+}
+
+// callID is call with a chosen id.
+func (s *session) callID(ctx context.Context, id json.RawMessage, method string, params any) (*message, error) {
+	if err := s.link.send(ctx, s.request(id, method, params)); err != nil {
+		return nil, fmt.Errorf("sending %s: %w", method, err)
+	}
+	return s.await(ctx, id)
+}
+
+// await waits for the answer to the request with this id and takes it.
+func (s *session) await(ctx context.Context, id json.RawMessage) (*message, error) {
+	key := idKey(id)
+	var m *message
+	err := s.wait(ctx, s.timeout, func() bool {
+		m = s.answers[key]
+		return m != nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	delete(s.answers, key)
+	s.mu.Unlock()
+	return m, nil
+}
+
+// notify sends a notification.
+func (s *session) notify(ctx context.Context, method string, params any) error {
+	return s.link.send(ctx, s.request(nil, method, params))
+}
+
+// sendRaw sends bytes as they are.
+func (s *session) sendRaw(ctx context.Context, data []byte) error { return s.link.send(ctx, data) }
+
+// snapshot returns copies of what arrived outside of answers.
+func (s *session) snapshot() (notes []*message, answers map[string]*message, noise [][]byte, batches [][]*message) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	answers = make(map[string]*message, len(s.answers))
+	for k, v := range s.answers {
+		answers[k] = v
+	}
+	return append([]*message(nil), s.notes...), answers, append([][]byte(nil), s.noise...), append([][]*message(nil), s.batches...)
+}
+
+// close ends the session and its link.
+func (s *session) close() error {
+	var err error
+	s.once.Do(func() {
+		err = s.link.close()
+		close(s.stop)
+	})
+	return err
+}
+
+// result decodes a successful answer into v, or returns the JSON-RPC error.
+func decode(m *message, v any) error {
+	if m.Error != nil {
+		return m.Error
+	}
+	if err := json.Unmarshal(m.Result, v); err != nil {
+		return fmt.Errorf("decoding the result %s: %w", m, err)
+	}
+	return nil
+}
