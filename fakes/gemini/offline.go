@@ -34,11 +34,18 @@ var greeting = template.Must(template.New("offline").Parse(offlineGreeting))
 //	sleep/pause/wait + a number                         -> sleep {"seconds"}
 //	list/ls + a path, or "current directory" for "."    -> LS {"path"}
 //	read/show/view/cat + a path                         -> View {"file_path"}
+//
+// A request that asks for images (responseModalities IMAGE, as image
+// models are called for generation and editing) gets a line of text and a
+// placeholder PNG ([Placeholder]) instead.
 func Offline() Responder {
 	return ResponderFunc(offline)
 }
 
 func offline(ctx context.Context, req *Request) (*Turn, error) {
+	if wantsImage(req) {
+		return offlineImage(ctx, req), nil
+	}
 	if results := req.FunctionResponses(); len(results) > 0 {
 		return &Turn{Chunks: textChunks(summarise(results))}, nil
 	}

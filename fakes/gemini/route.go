@@ -4,9 +4,10 @@ import "strings"
 
 // route is what the URL path of a generateContent call says.
 type route struct {
-	vertex bool
-	model  string
-	stream bool
+	vertex  bool
+	model   string
+	stream  bool
+	predict bool // Imagen's :predict, not generateContent
 }
 
 // parseRoute recognises the paths genai builds:
@@ -15,7 +16,7 @@ type route struct {
 //	            /{v1|v1beta1}/publishers/google/models/M:METHOD  (API key or custom base URL without project)
 //	Gemini API: /{v1|v1beta}/models/M:METHOD
 //
-// where METHOD is generateContent or streamGenerateContent.
+// where METHOD is generateContent, streamGenerateContent or predict.
 func parseRoute(path string) (route, bool) {
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	if len(segs) < 3 {
@@ -43,6 +44,8 @@ func parseRoute(path string) (route, bool) {
 	case "generateContent":
 	case "streamGenerateContent":
 		r.stream = true
+	case "predict":
+		r.predict = true
 	default:
 		return route{}, false
 	}

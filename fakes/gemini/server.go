@@ -22,6 +22,9 @@ type Options struct {
 	// OnRequest, when set, sees every request that passed validation,
 	// before the Responder does.
 	OnRequest func(*Request)
+	// OnPredict, when set, sees every Imagen :predict request that passed
+	// validation.
+	OnPredict func(*PredictRequest)
 	// OnReject, when set, sees every request the server refused, with the
 	// error it answered.
 	OnReject func(*http.Request, *Error)
@@ -65,6 +68,10 @@ func New(r Responder, opts *Options) *Server {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
+	if rt, ok := parseRoute(hr.URL.Path); ok && rt.predict {
+		s.servePredict(w, hr, rt)
+		return
+	}
 	req, rerr := s.decode(hr)
 	if rerr != nil {
 		s.log.Info("rejected", "path", hr.URL.Path, "code", rerr.Code, "message", rerr.Message)
@@ -108,19 +115,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 func (s *Server) decode(hr *http.Request) (*Request, *Error) {
 	rt, ok := parseRoute(hr.URL.Path)
 	if !ok || hr.Method != http.MethodPost {
-		return nil, newError(http.StatusNotFound, "fakegemini: no route for %s %s (it serves POST .../models/MODEL:generateContent and :streamGenerateContent)", hr.Method, hr.URL.Path)
+		return nil, newError(http.StatusNotFound, "fakegemini: no route for %s %s (it serves POST .../models/MODEL:generateContent, :streamGenerateContent and :predict)", hr.Method, hr.URL.Path)
 	}
-	if !rt.vertex {
-		key := hr.Header.Get("x-goog-api-key")
-		if key == "" {
-			key = hr.URL.Query().Get("key")
-		}
-		switch {
-		case key == "":
-			return nil, newError(http.StatusForbidden, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.")
-		case s.opts.APIKey != "" && key != s.opts.APIKey:
-			return nil, invalid("API key not valid. Please pass a valid API key.")
-		}
+	if e := s.authenticate(hr, rt); e != nil {
+		return nil, e
 	}
 	body, err := io.ReadAll(hr.Body)
 	if err != nil {
@@ -140,6 +138,25 @@ func (s *Server) decode(hr *http.Request) (*Request, *Error) {
 		return nil, e
 	}
 	return req, nil
+}
+
+// authenticate checks the API key of a Gemini API call; Vertex AI calls
+// carry credentials the fake does not check.
+func (s *Server) authenticate(hr *http.Request, rt route) *Error {
+	if rt.vertex {
+		return nil
+	}
+	key := hr.Header.Get("x-goog-api-key")
+	if key == "" {
+		key = hr.URL.Query().Get("key")
+	}
+	switch {
+	case key == "":
+		return newError(http.StatusForbidden, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.")
+	case s.opts.APIKey != "" && key != s.opts.APIKey:
+		return invalid("API key not valid. Please pass a valid API key.")
+	}
+	return nil
 }
 
 // sign records the signatures of the function calls the turn issues.

@@ -18,6 +18,7 @@ func (s *Server) validate(req *Request) *Error {
 		checkFunctionResponses,
 		s.checkSignatures,
 		checkTools,
+		checkInlineData,
 	} {
 		if err := check(req); err != nil {
 			return err

@@ -1,0 +1,88 @@
+package imagen
+
+import (
+	"cmp"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/owulveryck/gomcptest/host/backend"
+	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+)
+
+// Main runs the imagen MCP server binary with the process's arguments and
+// returns its exit code.
+func Main() int {
+	f := &flags{}
+	return toolkit.Main(toolkit.Program{
+		Name:         "imagen",
+		Summary:      "generates images from a prompt with Imagen or a Gemini image model and saves them (tool: imagen)",
+		Instructions: "imagen makes images from a description; it returns them with the paths of the saved files.",
+		Example:      toolkit.Example{Tool: "imagen", Arguments: `{"prompt":"a watercolour lighthouse at dawn","aspectRatio":"16:9"}`},
+		Flags:        f.define,
+		Register: func(s *mcp.Server, cfg toolkit.Config) error {
+			opts, err := f.options(cfg)
+			if err != nil {
+				return err
+			}
+			return Register(s, opts)
+		},
+	})
+}
+
+// EditMain runs the imagen_edit MCP server binary with the process's
+// arguments and returns its exit code.
+func EditMain() int {
+	f := &flags{}
+	return toolkit.Main(toolkit.Program{
+		Name:         "imagen_edit",
+		Summary:      "edits images following plain-language instructions with a Gemini image model and saves them (tool: imagen_edit)",
+		Instructions: "imagen_edit changes an image (a file path, or base64 data) as instructed; it returns the edited image with the path of the saved file.",
+		Example:      toolkit.Example{Tool: "imagen_edit", Arguments: `{"image_path":"/tmp/cat.png","edit_instruction":"add a red hat"}`},
+		Flags:        f.define,
+		Register: func(s *mcp.Server, cfg toolkit.Config) error {
+			opts, err := f.options(cfg)
+			if err != nil {
+				return err
+			}
+			return RegisterEdit(s, opts)
+		},
+	})
+}
+
+type flags struct {
+	dir, baseURL, imagenModel, imageModel string
+}
+
+func (f *flags) define(fs *flag.FlagSet) {
+	dir := cmp.Or(os.Getenv("IMAGE_DIR"), filepath.Join(os.TempDir(), "gomcptest-images"))
+	fs.StringVar(&f.dir, "dir", dir, "save images in `DIR` (default $IMAGE_DIR, else a folder in the temporary directory)")
+	fs.StringVar(&f.baseURL, "image-url", os.Getenv("IMAGE_BASE_URL"), "`URL` at which -dir is served over HTTP, to return each image's URL (default $IMAGE_BASE_URL)")
+	fs.StringVar(&f.imagenModel, "imagen-model", DefaultImagenModel, "Imagen `MODEL` used on Vertex AI")
+	fs.StringVar(&f.imageModel, "image-model", DefaultImageModel, "image `MODEL` called through generateContent (editing, and generation on the Gemini API)")
+}
+
+// options connects to the model service chosen by the environment (see
+// backend.Environment).
+func (f *flags) options(cfg toolkit.Config) (*Options, error) {
+	bc, err := backend.FromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	client, err := backend.Client(context.Background(), bc, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := filepath.Abs(f.dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Options{
+		Client: client, Dir: dir, BaseURL: f.baseURL,
+		ImagenModel: f.imagenModel, ImageModel: f.imageModel,
+		Policy: cfg.Policy, Logger: cfg.Logger,
+	}, nil
+}
