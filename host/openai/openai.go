@@ -335,6 +335,9 @@ type ToolCallEventArg struct {
 	ID        string          `json:"id"`
 	Name      string          `json:"name"`
 	Arguments json.RawMessage `json:"arguments"` // a JSON object
+	// ExtraContent carries the call's thought signature, so that a client
+	// replaying the history as assistant tool_calls can send it back.
+	ExtraContent *ExtraContent `json:"extra_content,omitempty"`
 }
 
 // ToolResponseEvent is the frame the host streams when one of its tool calls

@@ -11,6 +11,7 @@ import (
 	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/server"
 	"github.com/owulveryck/gomcptest/host/toolbox"
+	"github.com/owulveryck/gomcptest/host/ui"
 )
 
 // run starts the tools and serves until ctx is cancelled.
@@ -44,6 +45,7 @@ func run(ctx context.Context, cfg config, stderr io.Writer) error {
 		APIKeys:        cfg.apiKeys,
 		AllowedOrigins: cfg.corsOrigins,
 		BuiltinTools:   cfg.builtins,
+		UI:             ui.Handler(),
 	})
 	l, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
 	if err != nil {
@@ -52,6 +54,6 @@ func run(ctx context.Context, cfg config, stderr io.Writer) error {
 	if ip := net.ParseIP(cfg.host); (ip == nil || !ip.IsLoopback()) && len(cfg.apiKeys) == 0 {
 		logger.Warn("serving beyond this machine without API keys: anyone who reaches the port can run the tools", "host", cfg.host)
 	}
-	logger.Info("listening", "url", "http://"+l.Addr().String(), "tools", len(tools.Tools()), "tool_events", cfg.withAllEvents)
+	logger.Info("listening", "url", "http://"+l.Addr().String(), "tools", len(tools.Tools()), "tool_events", cfg.withAllEvents, "ui", "http://"+l.Addr().String()+ui.Prefix)
 	return srv.Serve(ctx, l)
 }

@@ -41,10 +41,17 @@ func toOpenAICall(c llm.ToolCall, index *int) openai.ToolCall {
 		Type:     "function",
 		Function: openai.FunctionCall{Name: c.Name, Arguments: string(c.Arguments)},
 	}
-	if len(c.Signature) > 0 {
-		tc.ExtraContent = &openai.ExtraContent{Google: &openai.GoogleExtra{ThoughtSignature: base64.StdEncoding.EncodeToString(c.Signature)}}
-	}
+	tc.ExtraContent = signature(&c)
 	return tc
+}
+
+// signature carries a call's thought signature the way Google's own
+// OpenAI-compatible layer does; nil when the call has none.
+func signature(c *llm.ToolCall) *openai.ExtraContent {
+	if len(c.Signature) == 0 {
+		return nil
+	}
+	return &openai.ExtraContent{Google: &openai.GoogleExtra{ThoughtSignature: base64.StdEncoding.EncodeToString(c.Signature)}}
 }
 
 func (r *response) toolCallEvent(c *llm.ToolCall) openai.ToolCallEvent {
@@ -54,7 +61,7 @@ func (r *response) toolCallEvent(c *llm.ToolCall) openai.ToolCallEvent {
 	}
 	return openai.ToolCallEvent{
 		ID: r.id, Object: "tool.call", Created: r.created, EventType: "tool_call",
-		ToolCall: openai.ToolCallEventArg{ID: c.ID, Name: c.Name, Arguments: args},
+		ToolCall: openai.ToolCallEventArg{ID: c.ID, Name: c.Name, Arguments: args, ExtraContent: signature(c)},
 	}
 }
 

@@ -419,3 +419,14 @@ func TestKeepAliveDuringLongToolCall(t *testing.T) {
 	assert.Nil(t, release, "a keep-alive comment arrived while the tool ran")
 	assert.Equal(t, "data: [DONE]", lines[len(lines)-2])
 }
+
+func TestToolCallEventCarriesSignature(t *testing.T) {
+	p := llmtest.New(
+		llmtest.Calls(llm.ToolCall{ID: "call_1", Name: "sleep", Arguments: json.RawMessage(`{"seconds":0}`), Signature: []byte("opaque")}),
+		llmtest.Text("ok"),
+	)
+	ts := newServer(t, p, nil)
+	body := post(t, ts, `{"model":"test-model","stream":true,"messages":[{"role":"user","content":"x"}]}`, map[string]string{server.ToolEventsHeader: "1"})
+	// A client replaying the history (the UI) needs it to send the call back.
+	assert.Contains(t, string(body), `"tool_call":{"id":"call_1","name":"sleep","arguments":{"seconds":0},"extra_content":{"google":{"thought_signature":"b3BhcXVl"}}}`)
+}
