@@ -10,7 +10,7 @@ PORT    ?= 8080
 # Extra flags for openaiserver, e.g. RUNFLAGS=-withAllEvents
 RUNFLAGS ?=
 
-.PHONY: all build run test vet fuzz bench clean
+.PHONY: all build run test vet fuzz bench conformance ui-test clean
 
 all: build
 
@@ -41,6 +41,44 @@ fuzz:
 bench:
 	@command -v rg >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq ripgrep >/dev/null; } || echo "ripgrep is not installed: the GrepTool benchmark skips its comparison"
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## conformance: the official MCP conformance suite (npm, pinned in
+## harness/conformance) against the everything fixture server and the host's
+## MCP client; installs Node 22 and the suite into build/ on first use
+conformance:
+	GO=$(GO) harness/conformance/run.sh
+
+## ui-test: the AgentFlow browser tests (host/ui/e2e) in headless Debian
+## chromium, installed when missing (as root), against openaiserver on the
+## offline model; screenshots at phone and desktop sizes go to
+## build/ui-screenshots/
+CHROMIUM ?= /usr/bin/chromium
+ui-test:
+	@test -x $(CHROMIUM) || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-dejavu-core >/dev/null; } || \
+		{ echo "make ui-test needs Chromium at $(CHROMIUM): apt-get install chromium"; exit 1; }
+	cd host/ui/e2e && npm ci --no-audit --no-fund --loglevel=error
+	$(GO) build -o build/ui-e2e/bin/ ./host/cmd/openaiserver ./tools/cmd/sleep ./tools/cmd/View ./tools/cmd/LS
+	cd host/ui/e2e && AGENTFLOW_BIN=$(CURDIR)/build/ui-e2e/bin SCREENSHOT_DIR=$(CURDIR)/build/ui-screenshots \
+		CHROMIUM=$(CHROMIUM) node --test --test-concurrency=1 ui.test.js
+
+## record: record the Vertex AI cassettes (recordings/vertex) again against the
+## real service: needs GCP_PROJECT (GCP_REGION, default us-central1) and
+## Application Default Credentials; RECORD_STANDIN=1 records them against
+## fakegemini instead, marked as synthesized
+record:
+ifeq ($(RECORD_STANDIN),1)
+	GOMCPTEST_VCR=record GOMCPTEST_VCR_STANDIN=fakegemini $(GO) test -count=1 -run 'TestCassettes' ./host/replaytest/... ./tools/imagen/...
+else
+	@if [ -z "$$GCP_PROJECT$$GOOGLE_CLOUD_PROJECT" ]; then \
+		echo "make record needs a Vertex AI project: export GCP_PROJECT=my-project (and GCP_REGION, default us-central1)"; \
+		echo "and Application Default Credentials: gcloud auth application-default login"; \
+		echo "(RECORD_STANDIN=1 records against fakegemini instead, without credentials)"; exit 2; fi
+	@if [ -z "$$GOOGLE_APPLICATION_CREDENTIALS" ] && [ ! -f "$$HOME/.config/gcloud/application_default_credentials.json" ]; then \
+		echo "note: no GOOGLE_APPLICATION_CREDENTIALS nor gcloud ADC file; run gcloud auth application-default login unless on GCE/GKE"; fi
+	GOMCPTEST_VCR=record GOMCPTEST_VCR_STANDIN= $(GO) test -count=1 -run 'TestCassettes' ./host/replaytest/... ./tools/imagen/...
+	$(GO) test -count=1 ./host/replaytest/... ./tools/imagen/... ./testscripts/...
+endif
 
 clean:
 	rm -rf $(BIN)

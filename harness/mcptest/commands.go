@@ -25,6 +25,10 @@ func commands() []command {
 	return []command{
 		{"list", "list the tools of a server", runList},
 		{"call", "call a tool and print its result", runCall},
+		{"check", "check that a server follows the MCP specification", runCheck},
+		{"record", "record a session with a server as a transcript", runRecord},
+		{"verify", "check a server's answers against a transcript", runVerify},
+		{"replay-server", "serve a transcript as an MCP server on stdio", runReplayServer},
 	}
 }
 
@@ -63,9 +67,9 @@ Usage:
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-6s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
-	fmt.Fprint(w, `  help   explain a command: mcptest help <command>
+	fmt.Fprint(w, `  help          explain a command: mcptest help <command>
 
 The server is either a command, given after --, that mcptest starts and
 talks to over stdin/stdout, or a streamable HTTP endpoint given with --url.
@@ -75,6 +79,8 @@ Examples:
   mcptest call sleep '{"seconds":1.5}' -- ./bin/sleep
   mcptest call --json sleep '{"seconds":1}' -- ./bin/sleep
   mcptest list --json --url http://127.0.0.1:8081/mcp
+  mcptest record -o sleep.txtar sleep '{"seconds":0}' -- ./bin/sleep
+  mcptest verify sleep.txtar -- ./bin/sleep
 
 Exit status: 0 on success, 1 when a called tool reports an error (isError),
 2 when the server cannot be reached, on a protocol error or a usage error.
