@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"context"
 	"flag"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -60,7 +62,7 @@ type flags struct {
 func (f *flags) define(fs *flag.FlagSet) {
 	dir := cmp.Or(os.Getenv("IMAGE_DIR"), filepath.Join(os.TempDir(), "gomcptest-images"))
 	fs.StringVar(&f.dir, "dir", dir, "save images in `DIR` (default $IMAGE_DIR, else a folder in the temporary directory)")
-	fs.StringVar(&f.baseURL, "image-url", os.Getenv("IMAGE_BASE_URL"), "`URL` at which -dir is served over HTTP, to return each image's URL (default $IMAGE_BASE_URL)")
+	fs.StringVar(&f.baseURL, "image-url", os.Getenv("IMAGE_BASE_URL"), "`URL` at which -dir is served over HTTP, to return each image's URL (default $IMAGE_BASE_URL; with -http, the binary serves -dir at /images/ itself)")
 	fs.StringVar(&f.imagenModel, "imagen-model", DefaultImagenModel, "Imagen `MODEL` used on Vertex AI")
 	fs.StringVar(&f.imageModel, "image-model", DefaultImageModel, "image `MODEL` called through generateContent (editing, and generation on the Gemini API)")
 }
@@ -80,9 +82,30 @@ func (f *flags) options(cfg toolkit.Config) (*Options, error) {
 	if err != nil {
 		return nil, err
 	}
+	baseURL := f.baseURL
+	if cfg.Routes != nil && baseURL == "" {
+		// Served over HTTP: serve the images too, so each has a URL.
+		cfg.Routes.Handle("GET /images/", http.StripPrefix("/images/", imageFiles(dir)))
+		baseURL = cfg.URL + "/images"
+	}
 	return &Options{
-		Client: client, Dir: dir, BaseURL: f.baseURL,
+		Client: client, Dir: dir, BaseURL: baseURL,
 		ImagenModel: f.imagenModel, ImageModel: f.imageModel,
 		Policy: cfg.Policy, Logger: cfg.Logger,
 	}, nil
+}
+
+// imageFiles serves the images of dir, and nothing else: no listing, no
+// other file type.
+func imageFiles(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch strings.ToLower(filepath.Ext(r.URL.Path)) {
+		case ".png", ".jpg", ".jpeg", ".webp", ".gif":
+			w.Header().Set("X-Content-Type-Options", "nosniff")
+			files.ServeHTTP(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	})
 }

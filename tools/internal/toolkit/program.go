@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -53,6 +55,13 @@ type Config struct {
 	MaxOutput int
 	// Logger writes to stderr at the -log-level. Never nil.
 	Logger *slog.Logger
+	// URL is the base URL the binary serves over HTTP, such as
+	// "http://127.0.0.1:8080" (the port resolved when -http asked for 0);
+	// empty over stdio.
+	URL string
+	// Routes is where a binary served over HTTP adds its own handlers next
+	// to the MCP endpoint (images it made, for instance); nil over stdio.
+	Routes *http.ServeMux
 }
 
 // IO holds the streams a program talks through. Over stdio, Stdin and
@@ -96,13 +105,22 @@ func Run(ctx context.Context, p Program, args []string, stdio IO) error {
 		Instructions: p.Instructions,
 		Logger:       slog.New(sdkHandler{cfg.Logger.Handler()}),
 	})
+	var ln net.Listener
+	if cfg.HTTP != "" {
+		// Listen first, so that the tools know their URL when they register.
+		if ln, err = listen(ctx, cfg.HTTP); err != nil {
+			return err
+		}
+		defer ln.Close()
+		cfg.URL, cfg.Routes = "http://"+ln.Addr().String(), http.NewServeMux()
+	}
 	if err := p.Register(s, cfg); err != nil {
 		return fmt.Errorf("registering tools: %w", err)
 	}
-	if cfg.HTTP == "" {
+	if ln == nil {
 		err = ServeStdio(ctx, s, stdio.Stdin, stdio.Stdout)
 	} else {
-		err = ListenAndServe(ctx, cfg.HTTP, s, cfg.Logger)
+		err = Serve(ctx, ln, s, cfg.Logger, cfg.Routes)
 	}
 	if ctx.Err() != nil {
 		return nil

@@ -132,7 +132,7 @@ func servedURL(t *testing.T, stderr io.Reader) string {
 
 func TestHandlerRefusesRebinding(t *testing.T) {
 	s := mcp.NewServer(&mcp.Implementation{Name: "probe", Version: "v0"}, nil)
-	srv := httptest.NewServer(Handler(s, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(Handler(s, slog.New(slog.DiscardHandler), nil))
 	defer srv.Close()
 	initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`
 

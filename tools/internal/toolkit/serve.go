@@ -40,11 +40,12 @@ type nopCloser struct{ io.Writer }
 func (nopCloser) Close() error { return nil }
 
 // Handler returns the streamable HTTP handler for s at [Path], with one
-// session per client (closed after an hour idle), and protected against DNS rebinding: the SDK refuses a
-// request that reached a loopback address with a foreign Host, and a
-// browser's cross-origin POST (foreign Origin or Sec-Fetch-Site) is refused
-// here. Other paths answer 404.
-func Handler(s *mcp.Server, logger *slog.Logger) http.Handler {
+// session per client (closed after an hour idle), and protected against DNS
+// rebinding: the SDK refuses a request that reached a loopback address with
+// a foreign Host, and a browser's cross-origin POST (foreign Origin or
+// Sec-Fetch-Site) is refused here. Other paths go to routes, the program's
+// own handlers (see [Config.Routes]), or answer 404 when routes is nil.
+func Handler(s *mcp.Server, logger *slog.Logger, routes *http.ServeMux) http.Handler {
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s },
 		&mcp.StreamableHTTPOptions{
 			Logger: slog.New(sdkHandler{logger.Handler()}),
@@ -54,26 +55,28 @@ func Handler(s *mcp.Server, logger *slog.Logger) http.Handler {
 		})
 	mux := http.NewServeMux()
 	mux.Handle(Path, http.NewCrossOriginProtection().Handler(h))
+	if routes != nil {
+		mux.Handle("/", routes)
+	}
 	return mux
 }
 
-// ListenAndServe listens on addr and serves s with [Handler] until ctx is
-// cancelled. It logs the URL it serves, so that with port 0 the caller
-// learns the port.
-func ListenAndServe(ctx context.Context, addr string, s *mcp.Server, logger *slog.Logger) error {
+// listen listens on addr, for [Serve].
+func listen(ctx context.Context, addr string) (net.Listener, error) {
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listening on %s: %w", addr, err)
+		return nil, fmt.Errorf("listening on %s: %w", addr, err)
 	}
-	logger.Info("serving MCP over streamable HTTP", "url", "http://"+ln.Addr().String()+Path)
-	return Serve(ctx, ln, s, logger)
+	return ln, nil
 }
 
 // Serve serves s with [Handler] on ln until ctx is cancelled, then shuts
-// down, giving open requests a few seconds to finish. It closes ln.
-func Serve(ctx context.Context, ln net.Listener, s *mcp.Server, logger *slog.Logger) error {
+// down, giving open requests a few seconds to finish. It closes ln. It logs
+// the URL it serves, so that with port 0 the caller learns the port.
+func Serve(ctx context.Context, ln net.Listener, s *mcp.Server, logger *slog.Logger, routes *http.ServeMux) error {
+	logger.Info("serving MCP over streamable HTTP", "url", "http://"+ln.Addr().String()+Path)
 	srv := &http.Server{
-		Handler:           Handler(s, logger),
+		Handler:           Handler(s, logger, routes),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
