@@ -15,10 +15,6 @@ import (
 	"github.com/owulveryck/gomcptest/harness/target"
 )
 
-// toolBinaries are the tool commands that must pass the checker; add a
-// tool here when it lands in tools/cmd.
-var toolBinaries = []string{"sleep", "Bash", "Edit", "Replace", "View", "LS", "GlobTool", "GrepTool"}
-
 // binDir holds the tool binaries, built once by TestMain.
 var binDir string
 
@@ -46,7 +42,12 @@ func buildAndRun(m *testing.M) int {
 	defer os.RemoveAll(dir)
 	binDir = dir
 	args := []string{"build", "-o", dir + "/"}
-	for _, name := range toolBinaries {
+	tools, err := toolBinaries()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	for _, name := range tools {
 		args = append(args, "github.com/owulveryck/gomcptest/tools/cmd/"+name)
 	}
 	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
@@ -132,11 +133,43 @@ func TestCorrectOverHTTP(t *testing.T) {
 
 // TestTools runs every tool binary of the repository through the checker,
 // calling its tools with generated arguments inside a temporary root.
+// toolBinaries are every tool command of the repository: each must pass
+// the checker.
+func toolBinaries() ([]string, error) {
+	entries, err := os.ReadDir("../../tools/cmd")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	return names, nil
+}
+
+// toolEnv keeps the tools on this machine: the model tools on the offline
+// model, sub-agent on a closed local port, images in the test's folder.
+func toolEnv(root string) []string {
+	return []string{
+		"GCP_PROJECT=", "GOOGLE_CLOUD_PROJECT=", "GEMINI_API_KEY=", "GOOGLE_API_KEY=", "MODEL_BASE_URL=",
+		"OPENAI_BASE_URL=http://127.0.0.1:1/v1", "OPENAI_API_KEY=test", "IMAGE_DIR=" + root,
+	}
+}
+
 func TestTools(t *testing.T) {
-	for _, name := range toolBinaries {
+	tools, err := toolBinaries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tools) < 15 {
+		t.Fatalf("found %d tool binaries in tools/cmd, want the 15 of the suite: %v", len(tools), tools)
+	}
+	for _, name := range tools {
 		t.Run(name, func(t *testing.T) {
 			root := t.TempDir()
-			tgt := target.Target{Command: []string{filepath.Join(binDir, name), "-root", root}, Dir: root}
+			tgt := target.Target{Command: []string{filepath.Join(binDir, name), "-root", root}, Dir: root, Env: toolEnv(root)}
 			rep, err := Check(t.Context(), tgt, &Options{CallTools: true, Samples: 3})
 			if err != nil {
 				t.Fatal(err)
