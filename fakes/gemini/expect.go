@@ -3,6 +3,8 @@ package fakegemini
 import (
 	"fmt"
 	"strings"
+
+	"github.com/owulveryck/gomcptest/fakes/internal/scenario"
 )
 
 // An Expectation is a condition on the request a scripted turn answers.
@@ -19,7 +21,7 @@ type Expectation struct {
 
 func expectArg(arg string) (Expectation, error) {
 	kind, rest, _ := strings.Cut(arg, " ")
-	rest, err := textArg(strings.TrimSpace(rest))
+	rest, err := scenario.Text(strings.TrimSpace(rest))
 	if err != nil {
 		return Expectation{}, err
 	}

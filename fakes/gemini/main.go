@@ -3,16 +3,14 @@ package fakegemini
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/owulveryck/gomcptest/fakes/internal/serve"
 )
 
 //go:embed usage.txt
@@ -38,20 +36,9 @@ func Main() int {
 		fmt.Fprint(fs.Output(), cmdUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := runCmd(ctx, cfg, os.Stdout, logger); err != nil {
-		logger.Error("fakegemini", "err", err)
-		return 1
-	}
-	return 0
+	return serve.Main(fs, os.Args[1:], nil, func(ctx context.Context, logger *slog.Logger) error {
+		return runCmd(ctx, cfg, os.Stdout, logger)
+	})
 }
 
 // runCmd serves until ctx is done. The first line written to out is the base
@@ -74,22 +61,6 @@ func runCmd(ctx context.Context, cfg cmdConfig, out io.Writer, logger *slog.Logg
 	} else {
 		logger.Info("serving the offline model")
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
-	}
 	srv := &http.Server{Handler: New(responder, &Options{Logger: logger, APIKey: cfg.apiKey})}
-	if _, err := fmt.Fprintf(out, "http://%s\n", ln.Addr()); err != nil {
-		ln.Close()
-		return fmt.Errorf("writing base URL: %w", err)
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serving: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	return srv.Shutdown(context.WithoutCancel(ctx))
+	return serve.Run(ctx, cfg.addr, srv, out, &serve.Options{Logger: logger})
 }

@@ -1,87 +1,50 @@
 package fakegemini
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 
-	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/owulveryck/gomcptest/fakes/internal/scenario"
 )
 
 // A Scenario is a script of model turns, read from a txtar file whose
 // sections are the turns in order (see the package documentation for the
-// format). It is immutable once parsed.
-type Scenario struct {
-	Name    string // file name, used in messages
-	Comment string // the archive's leading comment
-	Steps   []*Step
-}
+// format). Its Name is the file name, used in messages; Comment is the
+// archive's leading comment. It is immutable once parsed.
+type Scenario = scenario.Scenario[Expectation, Turn]
 
 // A Step is one scripted turn with the expectations on the request it
-// answers.
-type Step struct {
-	Label  string // section name
-	Line   int    // line of the section marker
-	Expect []Expectation
-	Turn   *Turn
-}
-
-func (st *Step) where(sc *Scenario) string {
-	return fmt.Sprintf("%s:%d (%s)", sc.Name, st.Line, st.Label)
-}
+// answers. Label is its section's name and Line the line of the section
+// marker.
+type Step = scenario.Step[Expectation, Turn]
 
 // LoadScenario reads and parses a scenario file.
 func LoadScenario(file string) (*Scenario, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("reading scenario: %w", err)
-	}
-	return ParseScenario(file, data)
+	return scenario.Load(file, ParseScenario)
 }
 
 // ParseScenario parses a scenario; name is used in error messages, which
 // have the form "name:line: message".
 func ParseScenario(name string, data []byte) (*Scenario, error) {
-	ar := txtar.Parse(data)
-	sc := &Scenario{Name: name, Comment: string(ar.Comment)}
-	line := 1 + bytes.Count(ar.Comment, []byte("\n"))
-	for _, f := range ar.Files {
-		st := &Step{Label: f.Name, Line: line, Turn: &Turn{}}
-		p := &stepParser{sc: sc, st: st}
-		for i, l := range strings.Split(strings.TrimSuffix(string(f.Data), "\n"), "\n") {
-			if err := p.line(strings.TrimSpace(l)); err != nil {
-				return nil, fmt.Errorf("%s:%d: %v", name, line+1+i, err)
-			}
-		}
-		if err := p.done(); err != nil {
-			return nil, fmt.Errorf("%s:%d: turn %q: %v", name, line, f.Name, err)
-		}
-		sc.Steps = append(sc.Steps, st)
-		line += 1 + bytes.Count(f.Data, []byte("\n"))
-	}
-	if len(sc.Steps) == 0 {
-		return nil, fmt.Errorf("%s:%d: no turns: a scenario needs at least one -- section --", name, line)
-	}
-	return sc, nil
+	return scenario.Parse(name, data, func(st *Step) scenario.StepParser {
+		return &stepParser{name: name, st: st}
+	})
 }
 
+// stepParser reads the directives of one turn.
 type stepParser struct {
-	sc *Scenario
-	st *Step
-	n  int // directives seen, to derive signatures
+	name string // the scenario's, to derive signatures
+	st   *Step
+	n    int // directives seen, to derive signatures
 }
 
 var statusName = regexp.MustCompile(`^[A-Z][A-Z_]+$`)
 
-func (p *stepParser) line(l string) error {
-	if l == "" || strings.HasPrefix(l, "#") {
-		return nil
-	}
+func (p *stepParser) Line(l string) error {
 	p.n++
 	join := false
 	if rest, ok := strings.CutPrefix(l, "+"); ok {
@@ -93,7 +56,7 @@ func (p *stepParser) line(l string) error {
 	var part *Part
 	switch verb {
 	case "text", "thought":
-		s, err := textArg(arg)
+		s, err := scenario.Text(arg)
 		if err != nil {
 			return err
 		}
@@ -163,7 +126,7 @@ func (p *stepParser) line(l string) error {
 	return nil
 }
 
-func (p *stepParser) done() error {
+func (p *stepParser) Done() error {
 	t := p.st.Turn
 	switch {
 	case t.Err != nil && (len(t.Chunks) > 0 || t.Fail != nil || t.Cut || t.PromptFeedback != nil):
@@ -174,19 +137,6 @@ func (p *stepParser) done() error {
 		return fmt.Errorf("fail and cut both end the stream; pick one")
 	}
 	return nil
-}
-
-// textArg is the rest of the line, or a Go-quoted string for text with
-// leading spaces or newlines.
-func textArg(arg string) (string, error) {
-	if !strings.HasPrefix(arg, `"`) {
-		return arg, nil
-	}
-	s, err := strconv.Unquote(arg)
-	if err != nil {
-		return "", fmt.Errorf("bad quoted text %s: %v", arg, err)
-	}
-	return s, nil
 }
 
 // call parses "NAME [ARGS-JSON] [id=ID] [sig=SIG|sig=auto]".
@@ -211,7 +161,7 @@ func (p *stepParser) call(arg string) (*Part, error) {
 		case ok && k == "id" && v != "":
 			fc.ID = v
 		case ok && k == "sig" && v == "auto":
-			raw := fmt.Sprintf("fakegemini:%s:%s:%d", p.sc.Name, p.st.Label, p.n)
+			raw := fmt.Sprintf("fakegemini:%s:%s:%d", p.name, p.st.Label, p.n)
 			part.ThoughtSignature = base64.StdEncoding.EncodeToString([]byte(raw))
 		case ok && k == "sig" && v != "":
 			if _, err := base64.StdEncoding.DecodeString(v); err != nil {

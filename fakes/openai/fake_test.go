@@ -3,18 +3,15 @@ package fakeopenai_test
 import (
 	"context"
 	"errors"
-	"go/parser"
-	"go/token"
 	"io"
 	"net/http"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/owulveryck/gomcptest/fakes/internal/depcheck"
 	fakeopenai "github.com/owulveryck/gomcptest/fakes/openai"
 )
 
@@ -246,20 +243,5 @@ func TestUnmetExpectation(t *testing.T) {
 // TestLightImports keeps the fake free of heavy dependencies: it must not
 // pull in the OpenAI client it fakes.
 func TestLightImports(t *testing.T) {
-	files, _ := filepath.Glob("*.go")
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		ast, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, imp := range ast.Imports {
-			path, _ := strconv.Unquote(imp.Path.Value)
-			if strings.Contains(path, ".") && path != "github.com/rogpeppe/go-internal/txtar" {
-				t.Errorf("%s imports %s", f, path)
-			}
-		}
-	}
+	depcheck.Light(t, ".")
 }

@@ -3,18 +3,16 @@ package fakeopenai
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/owulveryck/gomcptest/fakes/internal/serve"
 )
 
 //go:embed usage.txt
@@ -44,20 +42,9 @@ func Main() int {
 		fmt.Fprint(fs.Output(), cmdUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := runCmd(ctx, cfg, os.Stdout, logger); err != nil {
-		logger.Error("fakeopenai", "err", err)
-		return 1
-	}
-	return 0
+	return serve.Main(fs, os.Args[1:], nil, func(ctx context.Context, logger *slog.Logger) error {
+		return runCmd(ctx, cfg, os.Stdout, logger)
+	})
 }
 
 // runCmd serves until ctx is done. The first line written to out is the base
@@ -86,24 +73,8 @@ func runCmd(ctx context.Context, cfg cmdConfig, out io.Writer, logger *slog.Logg
 			models = append(models, m)
 		}
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", cfg.addr, err)
-	}
 	srv := &http.Server{Handler: New(responder, &Options{Logger: logger, APIKey: cfg.apiKey, Models: models})}
-	if _, err := fmt.Fprintf(out, "http://%s/v1\n", ln.Addr()); err != nil {
-		ln.Close()
-		return fmt.Errorf("writing base URL: %w", err)
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serving: %w", err)
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
 	// Scripted delays would hold a graceful shutdown; the fake owes its
 	// clients nothing once told to stop.
-	return srv.Close()
+	return serve.Run(ctx, cfg.addr, srv, out, &serve.Options{Path: "/v1", Grace: -1, Logger: logger})
 }

@@ -1,85 +1,52 @@
 package fakeopenai
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/owulveryck/gomcptest/fakes/internal/scenario"
 )
 
 // A Scenario is a script of answers, read from a txtar file whose sections
 // are the turns in order (see the package documentation for the format).
-// It is immutable once parsed.
-type Scenario struct {
-	Name    string // file name, used in messages
-	Comment string // the archive's leading comment
-	Steps   []*Step
-}
+// Its Name is the file name, used in messages; Comment is the archive's
+// leading comment. It is immutable once parsed.
+type Scenario = scenario.Scenario[Expectation, Turn]
 
 // A Step is one scripted answer with the expectations on the request it
-// answers.
-type Step struct {
-	Label  string // section name
-	Line   int    // line of the section marker
-	Expect []Expectation
-	Turn   *Turn
-}
-
-func (st *Step) where(sc *Scenario) string {
-	return fmt.Sprintf("%s:%d (%s)", sc.Name, st.Line, st.Label)
-}
+// answers. Label is its section's name and Line the line of the section
+// marker.
+type Step = scenario.Step[Expectation, Turn]
 
 // LoadScenario reads and parses a scenario file.
 func LoadScenario(file string) (*Scenario, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("reading scenario: %w", err)
-	}
-	return ParseScenario(file, data)
+	return scenario.Load(file, ParseScenario)
 }
 
 // ParseScenario parses a scenario; name is used in error messages, which
 // have the form "name:line: message".
 func ParseScenario(name string, data []byte) (*Scenario, error) {
-	ar := txtar.Parse(data)
-	sc := &Scenario{Name: name, Comment: string(ar.Comment)}
-	line := 1 + bytes.Count(ar.Comment, []byte("\n"))
-	for _, f := range ar.Files {
-		st := &Step{Label: f.Name, Line: line, Turn: &Turn{}}
-		for i, l := range strings.Split(strings.TrimSuffix(string(f.Data), "\n"), "\n") {
-			if err := st.parse(strings.TrimSpace(l)); err != nil {
-				return nil, fmt.Errorf("%s:%d: %v", name, line+1+i, err)
-			}
-		}
-		if t := st.Turn; t.Err != nil && len(t.Chunks) > 0 {
-			return nil, fmt.Errorf("%s:%d: turn %q: error answers alone; drop the text lines", name, line, f.Name)
-		}
-		sc.Steps = append(sc.Steps, st)
-		line += 1 + bytes.Count(f.Data, []byte("\n"))
-	}
-	if len(sc.Steps) == 0 {
-		return nil, fmt.Errorf("%s:%d: no turns: a scenario needs at least one -- section --", name, line)
-	}
-	return sc, nil
+	return scenario.Parse(name, data, func(st *Step) scenario.StepParser {
+		return stepParser{st}
+	})
 }
+
+// stepParser reads the directives of one turn.
+type stepParser struct{ st *Step }
 
 var finishReason = regexp.MustCompile(`^(stop|length|tool_calls|content_filter|function_call)$`)
 
-func (st *Step) parse(l string) error {
-	if l == "" || strings.HasPrefix(l, "#") {
-		return nil
-	}
+func (p stepParser) Line(l string) error {
 	verb, arg, _ := strings.Cut(l, " ")
 	arg = strings.TrimSpace(arg)
-	t := st.Turn
+	t := p.st.Turn
 	switch verb {
 	case "text":
-		s, err := textArg(arg)
+		s, err := scenario.Text(arg)
 		if err != nil {
 			return err
 		}
@@ -118,24 +85,18 @@ func (st *Step) parse(l string) error {
 		if err != nil {
 			return err
 		}
-		st.Expect = append(st.Expect, e)
+		p.st.Expect = append(p.st.Expect, e)
 	default:
 		return fmt.Errorf("unknown directive %q (want text, finish, usage, model, delay, error or expect)", verb)
 	}
 	return nil
 }
 
-// textArg is the rest of the line, or a Go-quoted string for text with
-// leading spaces or newlines.
-func textArg(arg string) (string, error) {
-	if !strings.HasPrefix(arg, `"`) {
-		return arg, nil
+func (p stepParser) Done() error {
+	if t := p.st.Turn; t.Err != nil && len(t.Chunks) > 0 {
+		return errors.New("error answers alone; drop the text lines")
 	}
-	s, err := strconv.Unquote(arg)
-	if err != nil {
-		return "", fmt.Errorf("bad quoted text %s: %v", arg, err)
-	}
-	return s, nil
+	return nil
 }
 
 // usageArg parses "prompt=N completion=N".

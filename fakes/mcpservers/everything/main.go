@@ -7,14 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/owulveryck/gomcptest/fakes/internal/serve"
 )
 
 // shutdownGrace bounds how long a stopping server waits for open requests.
@@ -31,53 +30,24 @@ func Main() int {
 		fmt.Fprintln(fs.Output(), "usage: everything [-http ADDR]\n\nThe fixture MCP server of the official conformance suite.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(os.Args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	// The SDK logs every session at Info; only trouble is worth a line.
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	s := New(&Options{Logger: logger})
-	var err error
-	if *addr == "" {
-		err = s.Run(ctx, &mcp.StdioTransport{})
-		if errors.Is(err, mcp.ErrConnectionClosed) || errors.Is(err, io.EOF) {
-			err = nil // the client hung up: the normal end of a stdio server
+	logOpts := &slog.HandlerOptions{Level: slog.LevelWarn}
+	return serve.Main(fs, os.Args[1:], logOpts, func(ctx context.Context, logger *slog.Logger) error {
+		s := New(&Options{Logger: logger})
+		if *addr != "" {
+			return serveHTTP(ctx, *addr, s, os.Stdout, logger)
 		}
-	} else {
-		err = serveHTTP(ctx, *addr, s, os.Stdout, logger)
-	}
-	if err != nil {
-		logger.Error("everything", "err", err)
-		return 1
-	}
-	return 0
+		err := s.Run(ctx, &mcp.StdioTransport{})
+		if errors.Is(err, mcp.ErrConnectionClosed) || errors.Is(err, io.EOF) {
+			return nil // the client hung up: the normal end of a stdio server
+		}
+		return err
+	})
 }
 
 // serveHTTP serves s on addr until ctx is done. The first line written to
 // out is the URL of the MCP endpoint.
 func serveHTTP(ctx context.Context, addr string, s *mcp.Server, out io.Writer, logger *slog.Logger) error {
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", addr, err)
-	}
 	srv := &http.Server{Handler: Handler(s, logger), ReadHeaderTimeout: 10 * time.Second}
-	if _, err := fmt.Fprintf(out, "http://%s%s\n", ln.Addr(), Path); err != nil {
-		ln.Close()
-		return fmt.Errorf("writing the URL: %w", err)
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serving: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
-	defer cancel()
-	return srv.Shutdown(sctx)
+	return serve.Run(ctx, addr, srv, out, &serve.Options{Path: Path, Grace: shutdownGrace, Logger: logger})
 }
