@@ -15,28 +15,12 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
-// connect serves the tool in memory and returns a new client session; every
-// call of connect is another MCP session, with its own shell.
-func connect(t *testing.T, s *mcp.Server) *mcp.ClientSession {
-	t.Helper()
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := s.Connect(context.Background(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, nil).Connect(context.Background(), ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cs.Close()
-		ss.Wait()
-	})
-	return cs
-}
-
+// newServer returns a server with the tool registered; every
+// tooltest.Connect to it is another MCP session, with its own shell.
 func newServer(t *testing.T, opts *Options) *mcp.Server {
 	t.Helper()
 	s := mcp.NewServer(&mcp.Implementation{Name: "Bash", Version: "v0"}, nil)
@@ -50,15 +34,8 @@ func newServer(t *testing.T, opts *Options) *mcp.Server {
 // error.
 func run(t *testing.T, cs *mcp.ClientSession, args map[string]any) (string, bool) {
 	t.Helper()
-	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "Bash", Arguments: args})
-	if err != nil {
-		t.Fatalf("protocol error %v, want a result", err)
-	}
-	var b strings.Builder
-	for _, c := range res.Content {
-		b.WriteString(c.(*mcp.TextContent).Text)
-	}
-	return b.String(), res.IsError
+	res := tooltest.Call(t, cs, "Bash", args)
+	return tooltest.Text(t, res), res.IsError
 }
 
 func cmd(command string) map[string]any { return map[string]any{"command": command} }
@@ -73,7 +50,7 @@ func tempDir(t *testing.T) string {
 }
 
 func TestBashOutput(t *testing.T) {
-	cs := connect(t, newServer(t, nil))
+	cs := tooltest.Connect(t, newServer(t, nil), nil)
 	tests := []struct {
 		command, want string
 	}{
@@ -99,7 +76,7 @@ func TestBashOutput(t *testing.T) {
 func TestBashPersistentShell(t *testing.T) {
 	dir := tempDir(t)
 	s := newServer(t, &Options{Dir: dir})
-	cs := connect(t, s)
+	cs := tooltest.Connect(t, s, nil)
 	if got, _ := run(t, cs, cmd("pwd")); got != dir+"\n[exit status 0]" {
 		t.Errorf("first shell starts in %q, want %s", got, dir)
 	}
@@ -110,7 +87,7 @@ func TestBashPersistentShell(t *testing.T) {
 	if got, _ := run(t, cs, cmd("pwd; echo $GREETING")); got != want {
 		t.Errorf("second call got %q, want %q: the shell did not keep its state", got, want)
 	}
-	other := connect(t, s)
+	other := tooltest.Connect(t, s, nil)
 	if got, _ := run(t, other, cmd("pwd; echo \"[$GREETING]\"")); got != dir+"\n[]\n[exit status 0]" {
 		t.Errorf("another session got %q: sessions must not share a shell", got)
 	}
@@ -118,7 +95,7 @@ func TestBashPersistentShell(t *testing.T) {
 
 func TestBashTimeout(t *testing.T) {
 	dir := tempDir(t)
-	cs := connect(t, newServer(t, nil))
+	cs := tooltest.Connect(t, newServer(t, nil), nil)
 	run(t, cs, cmd("cd "+dir+" && export X=1"))
 	got, _ := run(t, cs, cmd("sleep 300 & echo $!"))
 	bg, err := strconv.Atoi(strings.TrimSuffix(got, "\n[exit status 0]"))
@@ -149,7 +126,7 @@ func TestBashTimeout(t *testing.T) {
 
 func TestBashShellExit(t *testing.T) {
 	dir := tempDir(t)
-	cs := connect(t, newServer(t, &Options{Dir: dir}))
+	cs := tooltest.Connect(t, newServer(t, &Options{Dir: dir}), nil)
 	got, isErr := run(t, cs, cmd("echo bye; exit 3"))
 	if isErr || !strings.HasPrefix(got, "bye\n[the shell exited with status 3; the next command runs in a fresh shell in "+dir) {
 		t.Errorf("got %q (isError %v)", got, isErr)
@@ -160,7 +137,7 @@ func TestBashShellExit(t *testing.T) {
 }
 
 func TestBashCancel(t *testing.T) {
-	cs := connect(t, newServer(t, nil))
+	cs := tooltest.Connect(t, newServer(t, nil), nil)
 	started := filepath.Join(tempDir(t), "started")
 	ctx, cancel := context.WithCancel(t.Context())
 	errc := make(chan error, 1)
@@ -193,7 +170,7 @@ func TestBashCancel(t *testing.T) {
 // background, dies with the session.
 func TestBashSessionEnd(t *testing.T) {
 	s := newServer(t, nil)
-	cs := connect(t, s)
+	cs := tooltest.Connect(t, s, nil)
 	got, _ := run(t, cs, cmd("sleep 300 & echo $$ $!"))
 	var shellPID, bgPID int
 	if _, err := fmt.Sscanf(got, "%d %d", &shellPID, &bgPID); err != nil {
@@ -205,7 +182,7 @@ func TestBashSessionEnd(t *testing.T) {
 }
 
 func TestBashRefusals(t *testing.T) {
-	cs := connect(t, newServer(t, nil))
+	cs := tooltest.Connect(t, newServer(t, nil), nil)
 	marker := filepath.Join(tempDir(t), "ran")
 	tests := []struct {
 		name  string
@@ -241,7 +218,7 @@ func TestBashRefusals(t *testing.T) {
 }
 
 func TestBashOutputCap(t *testing.T) {
-	cs := connect(t, newServer(t, &Options{MaxOutput: 100}))
+	cs := tooltest.Connect(t, newServer(t, &Options{MaxOutput: 100}), nil)
 	got, _ := run(t, cs, cmd("seq 1 1000"))
 	if !strings.HasPrefix(got, "1\n2\n3\n") || !strings.Contains(got, "[output truncated: showed the first 100 of 3893 characters; the command ran to its end") {
 		t.Errorf("capped output = %q", got)

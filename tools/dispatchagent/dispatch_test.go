@@ -1,7 +1,6 @@
 package dispatchagent
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/llm"
 	"github.com/owulveryck/gomcptest/host/llm/llmtest"
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
 // onFake returns a Dispatcher on the Gemini API of a fakegemini playing
@@ -171,21 +171,7 @@ func TestTools(t *testing.T) {
 
 func connect(t *testing.T, d *Dispatcher) *mcp.ClientSession {
 	t.Helper()
-	ctx := context.Background()
 	s := mcp.NewServer(&mcp.Implementation{Name: "dispatch_agent", Version: "v0"}, nil)
 	Register(s, d)
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := s.Connect(ctx, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, nil).Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cs.Close()
-		ss.Wait()
-	})
-	return cs
+	return tooltest.Connect(t, s, nil)
 }

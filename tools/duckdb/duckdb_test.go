@@ -2,11 +2,12 @@ package duckdb
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
 // server registers the tool with opts and returns a function that opens
@@ -16,37 +17,14 @@ func server(t *testing.T, opts *Options) func() *mcp.ClientSession {
 	s := mcp.NewServer(&mcp.Implementation{Name: "duckdbserver", Version: "v0"}, nil)
 	closeAll := Register(s, opts)
 	t.Cleanup(func() { closeAll() })
-	return func() *mcp.ClientSession {
-		st, ct := mcp.NewInMemoryTransports()
-		ss, err := s.Connect(t.Context(), st, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, nil)
-		cs, err := c.Connect(t.Context(), ct, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			cs.Close()
-			ss.Wait()
-		})
-		return cs
-	}
+	return func() *mcp.ClientSession { return tooltest.Connect(t, s, nil) }
 }
 
 func call(t *testing.T, cs *mcp.ClientSession, args map[string]any) (text string, structured map[string]any, isError bool) {
 	t.Helper()
-	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "query", Arguments: args})
-	if err != nil {
-		t.Fatalf("CallTool(%v): %v", args, err)
-	}
-	var b strings.Builder
-	for _, c := range res.Content {
-		b.WriteString(c.(*mcp.TextContent).Text)
-	}
+	res := tooltest.Call(t, cs, "query", args)
 	m, _ := res.StructuredContent.(map[string]any)
-	return b.String(), m, res.IsError
+	return tooltest.Text(t, res), m, res.IsError
 }
 
 func mustQuery(t *testing.T, cs *mcp.ClientSession, args map[string]any) (string, map[string]any) {

@@ -1,7 +1,6 @@
 package edit
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -13,6 +12,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
 // connect serves a tool in memory and returns a client session.
@@ -20,20 +20,7 @@ func connect(t *testing.T, tl *tool) *mcp.ClientSession {
 	t.Helper()
 	s := mcp.NewServer(&mcp.Implementation{Name: "Edit", Version: "v0"}, nil)
 	mcp.AddTool(s, &mcp.Tool{Name: "Edit", Description: description}, tl.edit)
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := s.Connect(t.Context(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, nil).Connect(t.Context(), ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cs.Close()
-		ss.Wait()
-	})
-	return cs
+	return tooltest.Connect(t, s, nil)
 }
 
 func newTool(t *testing.T, roots ...string) *tool {
@@ -48,15 +35,8 @@ func newTool(t *testing.T, roots ...string) *tool {
 // call calls Edit and returns its text and whether it is an error.
 func call(t *testing.T, cs *mcp.ClientSession, args map[string]any) (string, bool) {
 	t.Helper()
-	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "Edit", Arguments: args})
-	if err != nil {
-		t.Fatalf("protocol error %v, want a result", err)
-	}
-	var b strings.Builder
-	for _, c := range res.Content {
-		b.WriteString(c.(*mcp.TextContent).Text)
-	}
-	return b.String(), res.IsError
+	res := tooltest.Call(t, cs, "Edit", args)
+	return tooltest.Text(t, res), res.IsError
 }
 
 func write(t *testing.T, path, content string, perm fs.FileMode) {
@@ -239,16 +219,7 @@ func TestRegister(t *testing.T) {
 	if err := Register(s, nil); err != nil {
 		t.Fatal(err)
 	}
-	st, ct := mcp.NewInMemoryTransports()
-	if _, err := s.Connect(context.Background(), st, nil); err != nil {
-		t.Fatal(err)
-	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, nil).Connect(t.Context(), ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cs.Close()
-	res, err := cs.ListTools(t.Context(), nil)
+	res, err := tooltest.Connect(t, s, nil).ListTools(t.Context(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,14 +2,11 @@ package glob
 
 import (
 	"context"
-	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
 // BenchmarkFind times Find beside find(1) on the Go source tree, for the
@@ -18,10 +15,7 @@ import (
 // time and mode and sorts them, so find is given -printf with the same
 // fields to do the same work.
 func BenchmarkFind(b *testing.B) {
-	tree := filepath.Join(runtime.GOROOT(), "src")
-	if _, err := os.Stat(tree); err != nil {
-		b.Skipf("no Go source tree at %s: %v", tree, err)
-	}
+	tree := tooltest.GoSrc(b)
 	policy, err := toolkit.NewPolicy(nil)
 	if err != nil {
 		b.Fatal(err)
@@ -34,8 +28,7 @@ func BenchmarkFind(b *testing.B) {
 		{"prefix", "net/**/*.go", []string{"-path", "*/src/net/*", "-name", "*.go"}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			var findPerOp time.Duration
-			b.Run("find", func(b *testing.B) {
+			tooltest.Versus(b, "x-find", tooltest.Bench{Name: "find", Run: func(b *testing.B) {
 				find, err := exec.LookPath("find")
 				if err != nil {
 					b.Skip("find not installed: no ratio to report")
@@ -46,19 +39,14 @@ func BenchmarkFind(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				findPerOp = b.Elapsed() / time.Duration(b.N)
-			})
-			b.Run("GlobTool", func(b *testing.B) {
+			}}, tooltest.Bench{Name: "GlobTool", Run: func(b *testing.B) {
 				for b.Loop() {
 					m, err := Find(context.Background(), tree, bc.pattern, "", policy)
 					if err != nil || len(m) == 0 {
 						b.Fatalf("Find = %d matches, %v", len(m), err)
 					}
 				}
-				if findPerOp > 0 {
-					b.ReportMetric(float64(b.Elapsed()/time.Duration(b.N))/float64(findPerOp), "x-find")
-				}
-			})
+			}})
 		})
 	}
 }

@@ -2,25 +2,19 @@ package grep
 
 import (
 	"context"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
-	"runtime"
 	"testing"
-	"time"
 
 	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
 // BenchmarkSearch times Search beside ripgrep on the Go source tree, with
 // the same patterns, and reports the ratio as x-rg (1 means as fast as
 // rg; the target is at most 2).
 func BenchmarkSearch(b *testing.B) {
-	tree := filepath.Join(runtime.GOROOT(), "src")
-	if _, err := os.Stat(tree); err != nil {
-		b.Skipf("no Go source tree at %s: %v", tree, err)
-	}
+	tree := tooltest.GoSrc(b)
 	policy, err := toolkit.NewPolicy(nil)
 	if err != nil {
 		b.Fatal(err)
@@ -31,8 +25,7 @@ func BenchmarkSearch(b *testing.B) {
 		{"nomatch", "zzqqxxjj"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			var rgPerOp time.Duration
-			b.Run("rg", func(b *testing.B) {
+			tooltest.Versus(b, "x-rg", tooltest.Bench{Name: "rg", Run: func(b *testing.B) {
 				rg, err := exec.LookPath("rg")
 				if err != nil {
 					b.Skip("rg not installed (apt-get install ripgrep): no ratio to report")
@@ -44,20 +37,14 @@ func BenchmarkSearch(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				rgPerOp = b.Elapsed() / time.Duration(b.N)
-			})
-			b.Run("GrepTool", func(b *testing.B) {
+			}}, tooltest.Bench{Name: "GrepTool", Run: func(b *testing.B) {
 				q := Query{Re: regexp.MustCompile("(?m)" + bc.pattern), Dir: tree, Policy: policy}
 				for b.Loop() {
 					if _, err := Search(context.Background(), q); err != nil {
 						b.Fatal(err)
 					}
 				}
-				if rgPerOp > 0 {
-					perOp := b.Elapsed() / time.Duration(b.N)
-					b.ReportMetric(float64(perOp)/float64(rgPerOp), "x-rg")
-				}
-			})
+			}})
 		})
 	}
 }

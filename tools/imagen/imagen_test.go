@@ -15,6 +15,7 @@ import (
 	"google.golang.org/genai"
 
 	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
 // fake serves the fake Gemini service and returns genai clients for
@@ -44,20 +45,7 @@ func connect(t *testing.T, register func(*mcp.Server) error) *mcp.ClientSession 
 	if err := register(s); err != nil {
 		t.Fatal(err)
 	}
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := s.Connect(t.Context(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, nil).Connect(t.Context(), ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cs.Close()
-		ss.Wait()
-	})
-	return cs
+	return tooltest.Connect(t, s, nil)
 }
 
 type result struct {
@@ -69,10 +57,7 @@ type result struct {
 
 func call(t *testing.T, cs *mcp.ClientSession, name string, args map[string]any) result {
 	t.Helper()
-	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: name, Arguments: args})
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
+	res := tooltest.Call(t, cs, name, args)
 	var r result
 	for _, c := range res.Content {
 		switch c := c.(type) {

@@ -9,40 +9,21 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
 func connect(t *testing.T, register func(*mcp.Server)) *mcp.ClientSession {
 	t.Helper()
 	s := mcp.NewServer(&mcp.Implementation{Name: "plantuml", Version: "v0"}, nil)
 	register(s)
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := s.Connect(t.Context(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, nil).Connect(t.Context(), ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cs.Close()
-		ss.Wait()
-	})
-	return cs
+	return tooltest.Connect(t, s, nil)
 }
 
 func call(t *testing.T, cs *mcp.ClientSession, name string, args map[string]any) (string, map[string]any, bool) {
 	t.Helper()
-	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: name, Arguments: args})
-	if err != nil {
-		t.Fatalf("%s(%v): %v", name, args, err)
-	}
-	var b strings.Builder
-	for _, c := range res.Content {
-		b.WriteString(c.(*mcp.TextContent).Text)
-	}
+	res := tooltest.Call(t, cs, name, args)
 	m, _ := res.StructuredContent.(map[string]any)
-	return b.String(), m, res.IsError
+	return tooltest.Text(t, res), m, res.IsError
 }
 
 func TestURLRoundTrip(t *testing.T) {

@@ -12,26 +12,14 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
 func connect(t *testing.T, tl *tool) *mcp.ClientSession {
 	t.Helper()
 	s := mcp.NewServer(&mcp.Implementation{Name: "Replace", Version: "v0"}, nil)
 	mcp.AddTool(s, &mcp.Tool{Name: "Replace", Description: description}, tl.replace)
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := s.Connect(t.Context(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, nil).Connect(t.Context(), ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cs.Close()
-		ss.Wait()
-	})
-	return cs
+	return tooltest.Connect(t, s, nil)
 }
 
 func newTool(t *testing.T, roots ...string) *tool {
@@ -45,19 +33,7 @@ func newTool(t *testing.T, roots ...string) *tool {
 
 func call(t *testing.T, cs *mcp.ClientSession, path, content string) *mcp.CallToolResult {
 	t.Helper()
-	res, err := cs.CallTool(t.Context(), &mcp.CallToolParams{Name: "Replace", Arguments: map[string]any{"file_path": path, "content": content}})
-	if err != nil {
-		t.Fatalf("protocol error %v, want a result", err)
-	}
-	return res
-}
-
-func text(res *mcp.CallToolResult) string {
-	var b strings.Builder
-	for _, c := range res.Content {
-		b.WriteString(c.(*mcp.TextContent).Text)
-	}
-	return b.String()
+	return tooltest.Call(t, cs, "Replace", map[string]any{"file_path": path, "content": content})
 }
 
 func TestReplace(t *testing.T) {
@@ -66,8 +42,8 @@ func TestReplace(t *testing.T) {
 	cs := connect(t, newTool(t))
 
 	res := call(t, cs, path, "#!/bin/sh\necho hi")
-	if res.IsError || text(res) != "Created "+path+": wrote 2 lines (17 bytes)." {
-		t.Fatalf("create: %q", text(res))
+	if res.IsError || tooltest.Text(t, res) != "Created "+path+": wrote 2 lines (17 bytes)." {
+		t.Fatalf("create: %q", tooltest.Text(t, res))
 	}
 	want := map[string]any{"file_path": path, "created": true, "bytes": 17.0, "lines": 2.0}
 	if diff := cmp.Diff(want, res.StructuredContent); diff != "" {
@@ -81,8 +57,8 @@ func TestReplace(t *testing.T) {
 		t.Fatal(err)
 	}
 	res = call(t, cs, path, "#!/bin/sh\necho bye\n")
-	if res.IsError || !strings.HasPrefix(text(res), "Replaced the content of "+path) {
-		t.Fatalf("replace: %q", text(res))
+	if res.IsError || !strings.HasPrefix(tooltest.Text(t, res), "Replaced the content of "+path) {
+		t.Fatalf("replace: %q", tooltest.Text(t, res))
 	}
 	if got, _ := os.ReadFile(path); string(got) != "#!/bin/sh\necho bye\n" {
 		t.Errorf("content = %q", got)
@@ -120,8 +96,8 @@ func TestReplaceRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := call(t, cs, tt.path, "x")
-			if !res.IsError || !strings.Contains(text(res), tt.want) {
-				t.Errorf("answer = %q (isError %v), want an error containing %q", text(res), res.IsError, tt.want)
+			if !res.IsError || !strings.Contains(tooltest.Text(t, res), tt.want) {
+				t.Errorf("answer = %q (isError %v), want an error containing %q", tooltest.Text(t, res), res.IsError, tt.want)
 			}
 		})
 	}
@@ -143,8 +119,8 @@ func TestReplaceWriteFails(t *testing.T) {
 		return errors.New("writing " + path + ": disk quota exceeded")
 	}
 	res := call(t, connect(t, tl), path, "after")
-	if !res.IsError || !strings.Contains(text(res), "disk quota exceeded; nothing was written") {
-		t.Errorf("answer = %q", text(res))
+	if !res.IsError || !strings.Contains(tooltest.Text(t, res), "disk quota exceeded; nothing was written") {
+		t.Errorf("answer = %q", tooltest.Text(t, res))
 	}
 	if got, _ := os.ReadFile(path); string(got) != "before" {
 		t.Errorf("content = %q, want it unchanged", got)

@@ -12,52 +12,20 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
 // connect serves the tool in memory and returns a client session.
 // progress, if non-nil, receives every progress notification.
 func connect(t *testing.T, opts *Options, mw mcp.Middleware, progress func(*mcp.ProgressNotificationParams)) *mcp.ClientSession {
 	t.Helper()
-	ctx := context.Background() // not t.Context: synctest bubbles end before cleanups
 	s := mcp.NewServer(&mcp.Implementation{Name: "sleep", Version: "v0"}, nil)
 	Register(s, opts)
 	if mw != nil {
 		s.AddReceivingMiddleware(mw)
 	}
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := s.Connect(ctx, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, &mcp.ClientOptions{
-		ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
-			if progress != nil {
-				progress(req.Params)
-			}
-		},
-	})
-	cs, err := client.Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cs.Close()
-		ss.Wait()
-	})
-	return cs
-}
-
-func text(t *testing.T, res *mcp.CallToolResult) string {
-	t.Helper()
-	var b strings.Builder
-	for _, c := range res.Content {
-		tc, ok := c.(*mcp.TextContent)
-		if !ok {
-			t.Fatalf("content %T, want text", c)
-		}
-		b.WriteString(tc.Text)
-	}
-	return b.String()
+	return tooltest.Connect(t, s, tooltest.OnProgress(progress))
 }
 
 func TestSleep(t *testing.T) {
@@ -81,9 +49,9 @@ func TestSleep(t *testing.T) {
 					t.Fatal(err)
 				}
 				if res.IsError {
-					t.Fatalf("isError result: %s", text(t, res))
+					t.Fatalf("isError result: %s", tooltest.Text(t, res))
 				}
-				if got := text(t, res); got != tt.want {
+				if got := tooltest.Text(t, res); got != tt.want {
 					t.Errorf("text = %q, want %q", got, tt.want)
 				}
 				if diff := cmp.Diff(map[string]any{"slept_seconds": tt.seconds}, res.StructuredContent); diff != "" {
@@ -107,7 +75,7 @@ func TestSleepOutOfRange(t *testing.T) {
 		if !res.IsError {
 			t.Errorf("seconds=%v: result is not an error", seconds)
 		}
-		if got := text(t, res); !strings.Contains(got, "between 0 and 600") {
+		if got := tooltest.Text(t, res); !strings.Contains(got, "between 0 and 600") {
 			t.Errorf("seconds=%v: error %q does not give the range", seconds, got)
 		}
 	}
@@ -119,7 +87,7 @@ func TestSleepMissingSeconds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.IsError || !strings.Contains(text(t, res), "seconds") {
+	if !res.IsError || !strings.Contains(tooltest.Text(t, res), "seconds") {
 		t.Errorf("result = %+v, want an isError result naming seconds", res)
 	}
 }
@@ -167,7 +135,7 @@ func TestSleepCancel(t *testing.T) {
 	}
 	select {
 	case res := <-handled:
-		if res == nil || !res.IsError || !strings.Contains(text(t, res), "sleep interrupted after") {
+		if res == nil || !res.IsError || !strings.Contains(tooltest.Text(t, res), "sleep interrupted after") {
 			t.Errorf("handler result = %+v, want an interrupted error", res)
 		}
 	case <-deadline:

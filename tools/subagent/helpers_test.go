@@ -1,43 +1,23 @@
 package subagent
 
 import (
-	"context"
 	"encoding/json"
-	"strings"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
-// connect serves svc's tools in memory and returns a client session.
-// progress, if non-nil, receives every progress notification.
+// connect serves svc's tools in memory and returns a client session; svc
+// is closed when the test ends. progress, if non-nil, receives every
+// progress notification.
 func connect(t testing.TB, svc *Service, progress func(*mcp.ProgressNotificationParams)) *mcp.ClientSession {
 	t.Helper()
-	ctx := context.Background()
+	t.Cleanup(svc.Close) // after the session's cleanup, which is registered later
 	s := mcp.NewServer(&mcp.Implementation{Name: "sub-agent", Version: "v0"}, nil)
 	Register(s, svc)
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := s.Connect(ctx, st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "v0"}, &mcp.ClientOptions{
-		ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
-			if progress != nil {
-				progress(req.Params)
-			}
-		},
-	})
-	cs, err := client.Connect(ctx, ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cs.Close()
-		ss.Wait()
-		svc.Close()
-	})
-	return cs
+	return tooltest.Connect(t, s, tooltest.OnProgress(progress))
 }
 
 // call calls a tool and returns its text and structured content decoded
@@ -49,14 +29,9 @@ func call(t *testing.T, cs *mcp.ClientSession, params *mcp.CallToolParams, wantE
 	if err != nil {
 		t.Fatalf("%s: %v", params.Name, err)
 	}
-	var b strings.Builder
-	for _, c := range res.Content {
-		if tc, ok := c.(*mcp.TextContent); ok {
-			b.WriteString(tc.Text)
-		}
-	}
+	text := tooltest.Text(t, res)
 	if res.IsError != wantErr {
-		t.Fatalf("%s: isError = %v, want %v: %s", params.Name, res.IsError, wantErr, b.String())
+		t.Fatalf("%s: isError = %v, want %v: %s", params.Name, res.IsError, wantErr, text)
 	}
 	if out != nil && !wantErr {
 		raw, _ := json.Marshal(res.StructuredContent)
@@ -64,7 +39,7 @@ func call(t *testing.T, cs *mcp.ClientSession, params *mcp.CallToolParams, wantE
 			t.Fatalf("%s: structured content %s: %v", params.Name, raw, err)
 		}
 	}
-	return b.String()
+	return text
 }
 
 func params(name string, args map[string]any) *mcp.CallToolParams {
