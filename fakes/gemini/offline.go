@@ -32,7 +32,10 @@ var greeting = template.Must(template.New("offline").Parse(offlineGreeting))
 //
 //	run/execute + `command` (or the rest after "run")  -> Bash {"command"}
 //	sleep/pause/wait + a number                         -> sleep {"seconds"}
-//	list/ls + a path, or "current directory" for "."    -> LS {"path"}
+//	list/ls + a path                                    -> LS {"path"}
+//	the current directory (its files, a listing)       -> Bash {"command": "pwd && ls -la"},
+//	                                                       else GlobTool {"pattern": "*"},
+//	                                                       else LS {"path": "."}
 //	read/show/view/cat + a path                         -> View {"file_path"}
 //
 // A request that asks for images (responseModalities IMAGE, as image
@@ -50,11 +53,18 @@ func offline(ctx context.Context, req *Request) (*Turn, error) {
 		return &Turn{Chunks: textChunks(summarise(results))}, nil
 	}
 	text := req.LastUserText()
-	in, ok := matchIntent(text)
-	if !ok {
+	candidates := matchIntent(text)
+	if len(candidates) == 0 {
 		return &Turn{Chunks: textChunks(greet(req))}, nil
 	}
-	decl := findTool(req, in.tool)
+	in := candidates[0]
+	var decl *FunctionDeclaration
+	for _, c := range candidates {
+		if decl = findTool(req, c.tool); decl != nil {
+			in = c
+			break
+		}
+	}
 	if decl == nil {
 		return &Turn{Chunks: textChunks(fmt.Sprintf(
 			"I would use the `%s` tool for that, but this request declares no such tool. "+
@@ -87,10 +97,13 @@ var (
 	listWord  = regexp.MustCompile(`(?i)\b(list|ls)\b`)
 	readWord  = regexp.MustCompile(`(?i)\b(read|show|view|cat)\b`)
 	here      = regexp.MustCompile(`(?i)\b(current|this|working) (directory|folder|dir)\b`)
+	listing   = regexp.MustCompile(`(?i)\b(list|ls|files|contents|what is in|what's in)\b`)
 	pathWord  = regexp.MustCompile(`(?:^|\s)((?:~|\.{1,2})?/[^\s'"` + "`" + `,;]*|\.{1,2}|[\w.-]+/[^\s'"` + "`" + `,;]*|[\w-]+\.\w+)`)
 )
 
-func matchIntent(text string) (intent, bool) {
+// matchIntent returns the tool calls that would answer text, the preferred
+// first; the model makes the first whose tool is declared.
+func matchIntent(text string) []intent {
 	if m := runWord.FindStringSubmatch(text); m != nil {
 		cmd := ""
 		if b := backticks.FindStringSubmatch(text); b != nil {
@@ -99,29 +112,31 @@ func matchIntent(text string) (intent, bool) {
 			cmd = strings.TrimRight(strings.TrimSpace(m[2]), ".!?")
 		}
 		if cmd != "" {
-			return intent{"Bash", "command", cmd}, true
+			return []intent{{"Bash", "command", cmd}}
 		}
 	}
 	if sleepWord.MatchString(text) {
 		if n := number.FindString(text); n != "" {
 			v, _ := strconv.ParseFloat(n, 64)
-			return intent{"sleep", "seconds", v}, true
+			return []intent{{"sleep", "seconds", v}}
 		}
 	}
+	if here.MatchString(text) && listing.MatchString(text) {
+		// LS takes absolute paths only, and the model does not know the
+		// tools' working directory: a shell or a glob finds it.
+		return []intent{{"Bash", "command", "pwd && ls -la"}, {"GlobTool", "pattern", "*"}, {"LS", "path", "."}}
+	}
 	if listWord.MatchString(text) {
-		if here.MatchString(text) {
-			return intent{"LS", "path", "."}, true
-		}
 		if p := findPath(text); p != "" {
-			return intent{"LS", "path", p}, true
+			return []intent{{"LS", "path", p}}
 		}
 	}
 	if readWord.MatchString(text) {
 		if p := findPath(text); p != "" {
-			return intent{"View", "file_path", p}, true
+			return []intent{{"View", "file_path", p}}
 		}
 	}
-	return intent{}, false
+	return nil
 }
 
 func findPath(text string) string {

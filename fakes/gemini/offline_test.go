@@ -8,7 +8,7 @@ import (
 )
 
 func declare(names ...string) []*Tool {
-	params := map[string]string{"LS": "path", "View": "file_path", "Bash": "command", "sleep": "seconds"}
+	params := map[string]string{"LS": "path", "View": "file_path", "Bash": "command", "sleep": "seconds", "GlobTool": "pattern"}
 	t := &Tool{}
 	for _, n := range names {
 		base := n[strings.LastIndex(n, "_")+1:]
@@ -56,7 +56,10 @@ func TestOfflineIntents(t *testing.T) {
 		{"wait a moment", all, "", "offline model"},
 		{"list the files in /tmp", all, `LS {"path":"/tmp"}`, ""},
 		{"ls ./src please", all, `LS {"path":"./src"}`, ""},
-		{"List the current directory", all, `LS {"path":"."}`, ""},
+		{"List the current directory", all, `Bash {"command":"pwd \u0026\u0026 ls -la"}`, ""},
+		{"What files are in the current directory?", declare("GlobTool", "LS"), `GlobTool {"pattern":"*"}`, ""},
+		{"list this folder", declare("LS"), `LS {"path":"."}`, ""},
+		{"what is in the working directory", nil, "", "`Bash` tool"},
 		{"read /etc/hostname.", all, `View {"file_path":"/etc/hostname"}`, ""},
 		{"show me go.mod", all, `View {"file_path":"go.mod"}`, ""},
 		{"cat ~/notes.txt", all, `View {"file_path":"~/notes.txt"}`, ""},

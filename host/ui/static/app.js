@@ -15,7 +15,7 @@ import { icon, fill } from './icons.js';
 const MaxAttachment = 10 << 20;
 const settingsKey = 'agentflow.settings';
 const offlineOwner = 'gomcptest-offline';
-const suggestions = ['List /tmp', 'Sleep 2 seconds', 'Read /etc/hostname'];
+const suggestions = ['What files are in the current directory?', 'Sleep 2 seconds', 'Read /etc/hostname'];
 
 const $ = (id) => document.getElementById(id);
 
