@@ -1,13 +1,17 @@
 package toolkit
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -26,13 +30,61 @@ const shutdownGrace = 5 * time.Second
 // ServeStdio serves s on one session over in and out, newline-delimited
 // JSON-RPC, until in reaches EOF or ctx is cancelled. It never closes out:
 // the caller owns it (it is usually os.Stdout).
+//
+// A line that is not JSON gets a -32700 parse error and the session goes
+// on, as JSON-RPC asks, and a cancelled request gets no answer, as MCP
+// asks; the go-sdk alone would end the session, and answer.
 func ServeStdio(ctx context.Context, s *mcp.Server, in io.Reader, out io.Writer) error {
-	t := &mcp.IOTransport{Reader: io.NopCloser(in), Writer: nopCloser{out}}
+	w := &lockedWriter{w: out}
+	pr, pw := io.Pipe()
+	defer pr.Close() // stops the forwarder at its next line
+	go func() { pw.CloseWithError(forwardJSON(in, pw, w)) }()
+	t := withoutCancelledAnswers{&mcp.IOTransport{Reader: pr, Writer: nopCloser{w}}}
 	err := s.Run(ctx, t)
 	if errors.Is(err, mcp.ErrConnectionClosed) || errors.Is(err, io.EOF) {
 		return nil // the client hung up: the normal end of a stdio server
 	}
 	return err
+}
+
+// parseError is the answer to a line that is not JSON.
+const parseError = `{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error: the line is not valid JSON"}}` + "\n"
+
+// forwardJSON copies the JSON lines of in to the session and answers the
+// others with a parse error on out. It returns nil at the end of in.
+func forwardJSON(in io.Reader, session io.Writer, out io.Writer) error {
+	r := bufio.NewReader(in)
+	for {
+		line, err := r.ReadBytes('\n')
+		if trimmed := bytes.TrimSpace(line); len(trimmed) > 0 {
+			target, data := session, line
+			if !json.Valid(trimmed) {
+				target, data = out, []byte(parseError)
+			}
+			if _, werr := target.Write(data); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// lockedWriter serialises whole writes: the session and the parse errors
+// share stdout, and each writes one message per Write.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 type nopCloser struct{ io.Writer }
