@@ -80,11 +80,11 @@ func (s *sseWriter) write() error {
 
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Input, resp *response, includeUsage bool) {
 	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
 	sw := &sseWriter{w: w, rc: http.NewResponseController(w)}
 	sw.enc = json.NewEncoder(&sw.buf)
 	sw.enc.SetEscapeHTML(false)
-	go func() {
+	var keepAlives sync.WaitGroup
+	keepAlives.Go(func() {
 		t := time.NewTicker(s.opts.KeepAlive)
 		defer t.Stop()
 		for {
@@ -95,7 +95,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Inpu
 				sw.keepAlive()
 			}
 		}
-	}()
+	})
+	// The ResponseWriter must not be written once the handler returns.
+	defer keepAlives.Wait()
+	defer cancel()
 
 	usage := json.RawMessage(nil)
 	if includeUsage {
