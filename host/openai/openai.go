@@ -199,8 +199,13 @@ type GoogleExtra struct {
 // StringList is a string or an array of strings.
 type StringList []string
 
-// UnmarshalJSON accepts a string or an array of strings.
+// UnmarshalJSON accepts a string, an array of strings, or null (no
+// strings).
 func (l *StringList) UnmarshalJSON(data []byte) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		*l = nil
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(data, &s); err == nil {
 		*l = StringList{s}

@@ -140,7 +140,7 @@ func toLLMCall(tc openai.ToolCall, param string) (llm.ToolCall, error) {
 	if args == "" {
 		args = "{}"
 	}
-	if !json.Valid([]byte(args)) {
+	if !json.Valid([]byte(args)) || args[0] != '{' {
 		return llm.ToolCall{}, badRequest(param+".function.arguments", "arguments must be a JSON object encoded as a string")
 	}
 	call := llm.ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: json.RawMessage(args)}

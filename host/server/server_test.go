@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"iter"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -430,4 +432,85 @@ func TestToolCallEventCarriesSignature(t *testing.T) {
 	body := post(t, ts, `{"model":"test-model","stream":true,"messages":[{"role":"user","content":"x"}]}`, map[string]string{server.ToolEventsHeader: "1"})
 	// A client replaying the history (the UI) needs it to send the call back.
 	assert.Contains(t, string(body), `"tool_call":{"id":"call_1","name":"sleep","arguments":{"seconds":0},"extra_content":{"google":{"thought_signature":"b3BhcXVl"}}}`)
+}
+
+func TestNullStopSendsNoStopSequence(t *testing.T) {
+	// Clients that serialise unset options as null send "stop": null; it
+	// must not become an empty stop sequence.
+	p := llmtest.New(llmtest.Text("a"), llmtest.Text("b"), llmtest.Text("c"))
+	ts := newServer(t, p, nil)
+	for i, stop := range []string{`null`, `"END"`, `["a","b"]`} {
+		post(t, ts, `{"model":"test-model","stop":`+stop+`,"messages":[{"role":"user","content":"x"}]}`, nil)
+		got, _ := json.Marshal(p.Requests()[i].Options.Stop)
+		want := map[int]string{0: `null`, 1: `["END"]`, 2: `["a","b"]`}[i]
+		assert.Equal(t, want, string(got), "stop: %s", stop)
+	}
+}
+
+func TestToolCallArgumentsMustBeAnObject(t *testing.T) {
+	// Gemini's functionCall.args is an object: anything else is the
+	// client's mistake (400), not a server error once it reaches the
+	// provider.
+	ts := newServer(t, llmtest.New(), nil)
+	for _, args := range []string{`[1]`, `\"x\"`, `3`} {
+		status, body := do(t, ts, `{"model":"test-model","messages":[{"role":"user","content":"x"},`+
+			`{"role":"assistant","tool_calls":[{"id":"c1","type":"function","function":{"name":"sleep","arguments":"`+args+`"}}]},`+
+			`{"role":"tool","tool_call_id":"c1","content":"ok"}]}`, nil)
+		assert.Equal(t, http.StatusBadRequest, status, "arguments %s: %s", args, body)
+		assert.Contains(t, string(body), `"param":"messages[1].tool_calls[0].function.arguments"`)
+	}
+}
+
+// gatedProvider starts a turn, reports it on started, and answers only once
+// release is closed, or fails when its context ends.
+type gatedProvider struct {
+	started, release chan struct{}
+}
+
+func (g *gatedProvider) Models() []llm.Model { return []llm.Model{{ID: "test-model"}} }
+func (g *gatedProvider) Stream(ctx context.Context, _ *llm.Request) iter.Seq2[*llm.Delta, error] {
+	return func(yield func(*llm.Delta, error) bool) {
+		if !yield(&llm.Delta{Text: "partial "}, nil) {
+			return
+		}
+		close(g.started)
+		select {
+		case <-g.release:
+			yield(&llm.Delta{Text: "answer", Finish: llm.FinishStop}, nil)
+		case <-ctx.Done():
+			yield(nil, ctx.Err())
+		}
+	}
+}
+
+func TestServeLetsRunningStreamsFinish(t *testing.T) {
+	g := &gatedProvider{started: make(chan struct{}), release: make(chan struct{})}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, stop := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- server.New(g, nil).Serve(ctx, l) }()
+
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", "http://"+l.Addr().String()+"/v1/chat/completions",
+		strings.NewReader(`{"model":"test-model","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	<-g.started
+	stop() // as on SIGINT: shut down gracefully
+	// Shutdown has begun once the listener refuses connections.
+	require.Eventually(t, func() bool {
+		c, err := net.Dial("tcp", l.Addr().String())
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	}, 5*time.Second, time.Millisecond)
+	close(g.release)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	fs := frames(t, body)
+	require.NotEmpty(t, fs)
+	assert.Equal(t, "[DONE]", fs[len(fs)-1], "the running stream ends normally:\n%s", body)
+	assert.NoError(t, <-served)
 }
