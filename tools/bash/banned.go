@@ -26,6 +26,10 @@ var wrappers = map[string]bool{
 	"time": true, "timeout": true, "watch": true, "xargs": true,
 }
 
+// lookups print where a command is, for $(which curl) to run it: looking
+// up a banned name counts as calling it.
+var lookups = map[string]bool{"which": true, "type": true, "whereis": true}
+
 // shells run the script given after -c.
 var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true}
 
@@ -34,10 +38,15 @@ var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true
 // command, wherever it is (pipelines, lists, subshells, $(...), `...`,
 // functions), at what a quote-free reading of its literal name gives
 // (c"u"rl, 'wget', /usr/bin/nc, \curl), at the command after wrappers
-// (env, sudo, xargs, ...) and into the script of eval and sh -c.
+// (env, sudo, xargs, ...), at the names that which, type and whereis
+// look up ($(which curl)) and into the script of eval and sh -c.
 //
-// It cannot see a name built at run time ($cmd, $(echo curl)): the check
-// stops a model's mistakes, not a determined attacker. A script that does
+// It cannot see a name built at run time ($cmd, $(echo curl), $'\x63url',
+// {curl,}, /usr/bin/cur?), a wrapper option that takes a value (env -u X
+// curl, exec -a x curl, sudo -u root curl), options grouped with -c
+// (bash -lc), commands run by other programs (find -exec, busybox) or a
+// script piped into a shell: the check stops a model's mistakes, not a
+// determined attacker. A script that does
 // not parse is an error, since bash would not run it either.
 func findBanned(script string, banned map[string]bool) (string, error) {
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
@@ -77,6 +86,13 @@ func checkCall(args []*syntax.Word, banned map[string]bool) (string, error) {
 			for i, a := range args[1:] {
 				if s, _ := literal(a); s == "-c" {
 					return checkScript(args[i+2:i+3], banned)
+				}
+			}
+			return "", nil
+		case lookups[base]:
+			for _, a := range args[1:] {
+				if s, ok := literal(a); ok && banned[path.Base(s)] {
+					return path.Base(s), nil
 				}
 			}
 			return "", nil

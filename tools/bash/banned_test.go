@@ -48,6 +48,10 @@ func TestFindBanned(t *testing.T) {
 		{"sh -c 'ls | nc x 1'", "nc"},
 		{"alias ll='ls -l'", "alias"},
 		{"cat <<EOF\nhi\nEOF\ncurl x", "curl"},
+		{"$(which curl) x", "curl"},
+		{"`which wget` x", "wget"},
+		{`"$(type -P curl)" x`, "curl"},
+		{"$(whereis -b nc) x", "nc"},
 		// allowed
 		{"ls /usr/include/ncurses.h", ""},
 		{"grep wget notes.txt", ""},
@@ -60,6 +64,7 @@ func TestFindBanned(t *testing.T) {
 		{"bash -c 'echo hi'", ""},
 		{"cat <<EOF\ncurl x\nEOF", ""},
 		{"cmd=ls; $cmd", ""},
+		{"which go", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.script, func(t *testing.T) {

@@ -3,6 +3,7 @@ package dispatchagent
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/llm"
 	"github.com/owulveryck/gomcptest/host/llm/llmtest"
+	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
 	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 
@@ -174,4 +176,37 @@ func connect(t *testing.T, d *Dispatcher) *mcp.ClientSession {
 	s := mcp.NewServer(&mcp.Implementation{Name: "dispatch_agent", Version: "v0"}, nil)
 	Register(s, d)
 	return tooltest.Connect(t, s, nil)
+}
+
+// TestBinariesConfined checks that a tool binary gets the dispatcher's
+// roots and output cap: without -root it would read the whole machine.
+func TestBinariesConfined(t *testing.T) {
+	tmp := t.TempDir()
+	root := filepath.Join(tmp, "root")
+	if err := os.Mkdir(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// A stand-in for LS that records its arguments, then fails to start.
+	argsFile := filepath.Join(tmp, "args")
+	bin := filepath.Join(tmp, "LS")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$@\" > '" + argsFile + "'\nexit 1\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	policy, err := toolkit.NewPolicy([]string{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := New(llmtest.New(llmtest.Text("done")), "test-model", &Options{Binaries: Binaries{"LS": bin}, Policy: policy, MaxOutput: 1234})
+	if _, err := d.Dispatch(t.Context(), "hi", ""); err == nil {
+		t.Fatal("Dispatch with a tool binary that exits: no error")
+	}
+	data, err := os.ReadFile(argsFile)
+	if err != nil {
+		t.Fatalf("the tool binary did not run: %v", err)
+	}
+	want := "-root\n" + policy.Roots()[0] + "\n-max-output\n1234\n"
+	if got := string(data); got != want {
+		t.Errorf("tool binary arguments:\n%s\nwant:\n%s", got, want)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -63,10 +64,16 @@ func openTools(ctx context.Context, dir string, policy *toolkit.Policy, maxOutpu
 		"GrepTool": func() { grep.Register(s, &grep.Options{Policy: policy, MaxOutput: maxOutput, Dir: dir}) },
 		"LS":       func() { ls.Register(s, &ls.Options{Policy: policy, MaxOutput: maxOutput}) },
 	}
+	// A binary gets the same confinement and cap as the in-process tools.
+	var args []string
+	for _, root := range policy.Roots() {
+		args = append(args, "-root", root)
+	}
+	args = append(args, "-max-output", strconv.Itoa(maxOutput))
 	var specs []toolbox.ServerSpec
 	for _, name := range ToolNames {
 		if path := bins[name]; path != "" {
-			specs = append(specs, toolbox.ServerSpec{Command: path})
+			specs = append(specs, toolbox.ServerSpec{Command: path, Args: args})
 			continue
 		}
 		register[name]()

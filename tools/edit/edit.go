@@ -88,6 +88,10 @@ func (t *tool) edit(_ context.Context, _ *mcp.CallToolRequest, in Input) (*mcp.C
 	if err != nil {
 		return nil, Output{}, err
 	}
+	// Reading a FIFO would block beyond the reach of the call's context.
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() && !info.IsDir() {
+		return nil, Output{}, fmt.Errorf("%s is not a regular file (%s); Edit changes files only", in.FilePath, info.Mode().Type())
+	}
 	data, err := os.ReadFile(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && in.OldString == "":

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -240,4 +242,33 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// TestEditNotRegular checks that Edit refuses a FIFO rather than blocking
+// on it: reading a FIFO waits for a writer, beyond the call's context.
+func TestEditNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // release a reader left blocked on the FIFO
+		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+	tl := newTool(t)
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := tl.edit(t.Context(), nil, Input{FilePath: fifo, OldString: "a", NewString: "b"})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("Edit on a FIFO: error %v, want one saying it is not a regular file", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Edit on a FIFO still blocked after 10s")
+	}
 }

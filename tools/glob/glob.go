@@ -152,9 +152,10 @@ func format(dir string, in Input, out Output) string {
 // directory) whose slash-separated path relative to dir matches pattern and
 // not exclude (which may be empty), newest first, with relative paths.
 //
-// It does not follow symbolic links to directories. A symbolic link to a
-// file is listed only if policy allows its target, so no link leads out of
-// the roots. A .git directory is skipped unless the pattern names it.
+// It does not follow symbolic links to directories, except in the
+// pattern's fixed prefix (dir/link/*.go) when policy allows where it
+// leads. A symbolic link to a file is listed only if policy allows its
+// target, so no link leads out of the roots. A .git directory is skipped unless the pattern names it.
 func Find(ctx context.Context, dir, pattern, exclude string, policy *toolkit.Policy) ([]Match, error) {
 	pat, err := Compile(pattern)
 	if err != nil {
@@ -171,6 +172,9 @@ func Find(ctx context.Context, dir, pattern, exclude string, policy *toolkit.Pol
 	}
 	skipGit := !strings.Contains(pattern, ".git")
 	start := filepath.Join(dir, filepath.FromSlash(pat.prefix()))
+	if _, err := policy.Resolve(start); err != nil {
+		return nil, nil // the prefix goes through a symlink that leaves the roots
+	}
 	var matches []Match
 	err = filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -173,6 +174,11 @@ func walk(ctx context.Context, q Query, jobs chan<- job) error {
 		}
 	}
 	if !info.IsDir() {
+		if !info.Mode().IsRegular() {
+			// Opening a FIFO would block beyond the reach of ctx, and a
+			// device such as /dev/zero would never end.
+			return fmt.Errorf("%s is not a regular file or a directory (%s)", q.Dir, info.Mode().Type())
+		}
 		return send(q.Dir)
 	}
 	var ignores ignoreStack

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -130,5 +132,36 @@ func TestSearchCancelled(t *testing.T) {
 	p, _ := toolkit.NewPolicy(nil)
 	if _, err := Search(ctx, Query{Re: regexp.MustCompile("hit"), Dir: dir, Policy: p}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Search on a cancelled context: error = %v, want context.Canceled", err)
+	}
+}
+
+// TestSearchNotRegular checks that a path naming a FIFO (or a device) is
+// refused, not opened: opening a FIFO blocks until a writer comes, and
+// neither the call's context nor its timeout could end the wait.
+func TestSearchNotRegular(t *testing.T) {
+	dir := files(t, nil)
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	t.Cleanup(func() {
+		// Release a reader the search may have left blocked.
+		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+	p, _ := toolkit.NewPolicy(nil)
+	done := make(chan error, 1)
+	go func() {
+		_, err := Search(context.Background(), Query{Re: regexp.MustCompile("x"), Dir: fifo, Policy: p})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("Search on a FIFO: no error, want one saying it is not a regular file")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Search on a FIFO still blocked after 10s")
 	}
 }

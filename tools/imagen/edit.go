@@ -91,6 +91,10 @@ func (t *tool) input(in EditInput) (*genai.Blob, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Opening a FIFO would block beyond the reach of the call's context.
+		if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file; give the path of an image file", in.ImagePath)
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("opening %s: %w", in.ImagePath, err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -71,7 +72,7 @@ func (c *client) complete(ctx context.Context, req Request) (*Completion, error)
 		if context.Cause(ctx) == errTimeout {
 			err = errTimeout
 		}
-		return nil, c.explain(err, req.Model)
+		return nil, c.redact(c.explain(err, req.Model))
 	}
 	if len(res.Choices) == 0 {
 		return nil, fmt.Errorf("the endpoint %s answered without a choice for model %q", c.ep.BaseURL, req.Model)
@@ -88,6 +89,25 @@ func (c *client) complete(ctx context.Context, req Request) (*Completion, error)
 		},
 	}, nil
 }
+
+// redact hides the API key in err, should the endpoint echo it back (a
+// proxy or debugging server quoting the Authorization header): the error
+// goes to the model and the log.
+func (c *client) redact(err error) error {
+	if c.ep.APIKey == "" || !strings.Contains(err.Error(), c.ep.APIKey) {
+		return err
+	}
+	return &redactedError{msg: strings.ReplaceAll(err.Error(), c.ep.APIKey, "[OPENAI_API_KEY]"), err: err}
+}
+
+// A redactedError is an error whose text no longer holds the API key.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // errTimeout is the cause of a request that ran out of time.
 var errTimeout = errors.New("request timeout")
