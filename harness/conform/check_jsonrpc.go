@@ -22,7 +22,7 @@ func checkIDs(ctx context.Context, p *probe) {
 			p.fail(ev, "ping with id %s: %v", id, err)
 			continue
 		}
-		if string(m.ID) != id {
+		if idKey(m.ID) != idKey(json.RawMessage(id)) {
 			p.fail(m, "ping with id %s was answered with id %s", id, m.ID)
 		}
 	}

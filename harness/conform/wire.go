@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 )
 
 // A message is one JSON-RPC message as it came off the wire. It keeps the
@@ -93,4 +94,14 @@ func evidence(b []byte) string {
 }
 
 // idKey is the canonical form of an id, for matching answers to requests.
-func idKey(id json.RawMessage) string { return string(bytes.TrimSpace(id)) }
+// A string id is compared by value, not by bytes: an encoder that escapes
+// non-ASCII ("\u00fc") or "/" echoes the same id, as JSON-RPC requires.
+// Numbers and anything else keep their trimmed text.
+func idKey(id json.RawMessage) string {
+	id = bytes.TrimSpace(id)
+	var s string
+	if len(id) > 0 && id[0] == '"' && json.Unmarshal(id, &s) == nil {
+		return strconv.Quote(s)
+	}
+	return string(id)
+}

@@ -454,3 +454,42 @@ test('screenshots at phone and desktop sizes, light and dark', async (t) => {
   }
   assert.ok(fs.readdirSync(shots).filter((f) => f.endsWith('.png')).length >= 10);
 });
+
+test('corrupt settings and stored conversations do not stop the page', async (t) => {
+  const { page, rec } = await open(t);
+  await send(page, 'hello');
+  await answered(page);
+  // What an older version, a hand edit or a half-written record may leave.
+  await page.evaluate(async () => {
+    localStorage.setItem('agentflow.settings', '{"model": "gemini-2.5-flash", "toolsOff": nul');
+    const db = await new Promise((resolve, reject) => {
+      const req = indexedDB.open('agentflow', 1);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const store = db.transaction('conversations', 'readwrite').objectStore('conversations');
+    store.put({ id: 'no-messages', title: 'broken', updated: Date.now() + 2 });
+    store.put({ id: 'bad-message', title: 'broken too', system: '', updated: Date.now() + 1, messages: [null, { role: 'user' }] });
+    await new Promise((resolve) => { store.transaction.oncomplete = resolve; });
+    db.close();
+  });
+  await page.reload();
+  await page.waitForSelector('#model option', { state: 'attached' });
+  assert.equal(await page.textContent('#tools-count'), '3/3');
+  assert.deepEqual(await page.locator('.conv-open').allTextContents(), ['hello']);
+  assert.deepEqual(rec.errors, []);
+
+  // A browser that cannot store the conversation (quota exceeded) still
+  // answers, and says what it could not keep.
+  {
+    await page.evaluate(() => {
+      IDBObjectStore.prototype.put = function () { throw new DOMException('the quota is exceeded', 'QuotaExceededError'); };
+    });
+    await send(page, 'hello again');
+    const answer = await answered(page);
+    assert.equal(await answer.getAttribute('data-status'), 'done');
+    assert.ok(await page.isVisible('#send'), 'the page is ready for the next message');
+    assert.match(await page.textContent('#notice'), /could not be saved.*quota is exceeded/);
+  }
+  assert.deepEqual(rec.errors, []);
+});

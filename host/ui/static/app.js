@@ -56,6 +56,22 @@ function download(name, type, text) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+// loadSettings reads the remembered choices. What is not of the expected
+// shape (an older version, a hand edit, a half-written value) falls back to
+// the defaults: a bad setting must not keep the page from starting.
+function loadSettings() {
+  const s = { model: '', toolsOff: [] };
+  let v;
+  try {
+    v = JSON.parse(localStorage.getItem(settingsKey) || '{}');
+  } catch {
+    return s;
+  }
+  if (v && typeof v.model === 'string') s.model = v.model;
+  if (v && Array.isArray(v.toolsOff)) s.toolsOff = v.toolsOff.filter((n) => typeof n === 'string');
+  return s;
+}
+
 function readDataURL(file) {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
@@ -68,7 +84,7 @@ function readDataURL(file) {
 class App {
   constructor() {
     this.store = new Store();
-    this.settings = { model: '', toolsOff: [], ...JSON.parse(localStorage.getItem(settingsKey) || '{}') };
+    this.settings = loadSettings();
     this.models = [];
     this.tools = [];
     this.convs = [];
@@ -82,7 +98,11 @@ class App {
   async start() {
     fill(document);
     this.bind();
-    this.convs = await this.store.all();
+    try {
+      this.convs = await this.store.all();
+    } catch (e) {
+      this.notice('The saved conversations cannot be read: ' + e.message);
+    }
     if (this.convs.length) this.conv = this.convs[0];
     this.show(this.conv);
     await this.loadServer();
@@ -246,12 +266,19 @@ class App {
 
   // Conversations.
 
+  // save stores conv and lists it. A failed write (the storage quota,
+  // private browsing) is shown, not thrown: the answer must still run and
+  // the page must not stay busy.
   async save(conv) {
     conv.updated = Date.now();
-    await this.store.put(conv);
     if (!this.convs.includes(conv)) this.convs.unshift(conv);
     this.convs.sort((a, b) => b.updated - a.updated);
     this.renderSidebar();
+    try {
+      await this.store.put(conv);
+    } catch (e) {
+      this.notice('This conversation could not be saved in the browser: ' + e.message);
+    }
   }
 
   show(conv) {
