@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -143,12 +144,22 @@ func (t *turn) message() llm.Message {
 	return m
 }
 
+// clientCalls are the calls of the turn the client runs. Gemini signs only
+// the first call of a turn; when that one is the host's, its signature goes
+// with the first client call, or the history the client sends back would
+// hold a turn with no signature at all, which Gemini 3 refuses.
 func (t *turn) clientCalls(client map[string]bool) []llm.ToolCall {
 	var out []llm.ToolCall
+	var sig []byte
 	for _, c := range t.calls {
 		if client[c.Name] {
 			out = append(out, c)
+		} else if sig == nil {
+			sig = c.Signature
 		}
+	}
+	if len(out) > 0 && len(sig) > 0 && !slices.ContainsFunc(out, func(c llm.ToolCall) bool { return len(c.Signature) > 0 }) {
+		out[0].Signature = sig
 	}
 	return out
 }

@@ -219,3 +219,16 @@ func TestTurnsTextSeparated(t *testing.T) {
 	// The model's own history keeps each turn's text as it was.
 	assert.Equal(t, "Let me look.", p.Requests()[1].Messages[1].Parts[0].Text)
 }
+
+func TestMixedTurnKeepsSignatureForClient(t *testing.T) {
+	p := llmtest.New(llmtest.Calls(
+		llm.ToolCall{ID: "call_h", Name: "sleep", Arguments: json.RawMessage(`{}`), Signature: []byte("sig")},
+		llm.ToolCall{ID: "call_c", Name: "get_weather", Arguments: json.RawMessage(`{}`)},
+	))
+	events, err := run(t, agent.New(p, nil, nil), agent.Input{Request: userRequest("go", "sleep", "get_weather"), ClientTools: map[string]bool{"get_weather": true}})
+	require.NoError(t, err)
+	calls := events[0].ToolCalls
+	require.Len(t, calls, 1)
+	assert.Equal(t, "call_c", calls[0].ID)
+	assert.Equal(t, []byte("sig"), calls[0].Signature, "the turn's signature goes back with the calls the client sees")
+}
