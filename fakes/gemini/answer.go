@@ -3,6 +3,7 @@ package fakegemini
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -38,22 +39,45 @@ func (s *Server) render(req *Request, t *Turn) []*Response {
 		return []*Response{r}
 	}
 
-	chunks := t.Chunks
-	if len(chunks) == 0 && t.Fail == nil && !t.Cut {
+	chunks := expand(req, t.Chunks)
+	switch {
+	case t.FinishContent != "" && t.Fail == nil && !t.Cut:
+		chunks = append(chunks, Chunk{})
+	case len(chunks) == 0 && t.Fail == nil && !t.Cut:
 		// A turn with nothing to say still ends, as Gemini does, with an
 		// empty text part carrying the finish reason.
 		chunks = []Chunk{Text("")}
 	}
+	grounded := t.Metadata.GroundingMetadata != nil
+	for _, c := range chunks {
+		grounded = grounded || c.Metadata.GroundingMetadata != nil
+	}
 	var out []*Response
 	for i, c := range chunks {
 		r := base()
+		final := i == len(chunks)-1 && t.Fail == nil && !t.Cut
 		cand := &Candidate{Content: &Content{Role: "model", Parts: c.Parts}}
+		if final && t.FinishContent != "" && len(c.Parts) == 0 {
+			cand.Content = finishContent(t.FinishContent)
+		}
 		if !req.Vertex {
 			cand.Index = new(int)
 		}
+		meta := c.Metadata
+		if final {
+			meta = meta.with(t.Metadata)
+		}
+		cand.SafetyRatings, cand.GroundingMetadata, cand.URLContextMetadata = meta.SafetyRatings, meta.GroundingMetadata, meta.URLContextMetadata
+		if grounded && cand.GroundingMetadata == nil {
+			cand.GroundingMetadata = json.RawMessage("{}")
+		}
 		r.Candidates = []*Candidate{cand}
-		r.UsageMetadata = &UsageMetadata{PromptTokenCount: usage.PromptTokenCount, TotalTokenCount: usage.PromptTokenCount}
-		if i == len(chunks)-1 && t.Fail == nil && !t.Cut {
+		if usage.TrafficType != "" {
+			r.UsageMetadata = &UsageMetadata{TrafficType: usage.TrafficType}
+		} else {
+			r.UsageMetadata = &UsageMetadata{PromptTokenCount: usage.PromptTokenCount, TotalTokenCount: usage.PromptTokenCount}
+		}
+		if final {
 			cand.FinishReason = t.FinishReason
 			if cand.FinishReason == "" {
 				cand.FinishReason = "STOP"
@@ -63,6 +87,74 @@ func (s *Server) render(req *Request, t *Turn) []*Response {
 		}
 		out = append(out, r)
 	}
+	return out
+}
+
+// finishContent is the content of a finish without parts.
+func finishContent(kind string) *Content {
+	switch kind {
+	case "{}":
+		return &Content{}
+	case "role":
+		return &Content{Role: "model"}
+	}
+	return nil
+}
+
+// with returns m completed by the fields of n it lacks; safety ratings
+// add up.
+func (m CandidateMetadata) with(n CandidateMetadata) CandidateMetadata {
+	m.SafetyRatings = append(slices.Clip(m.SafetyRatings), n.SafetyRatings...)
+	if m.GroundingMetadata == nil {
+		m.GroundingMetadata = n.GroundingMetadata
+	}
+	if m.URLContextMetadata == nil {
+		m.URLContextMetadata = n.URLContextMetadata
+	}
+	return m
+}
+
+// expand replaces each chunk whose call streams its arguments by the
+// events Vertex sends, when the call is streamed and the arguments are to
+// be streamed (see ArgStream).
+func expand(req *Request, chunks []Chunk) []Chunk {
+	var out []Chunk
+	for _, c := range chunks {
+		if c.Stream == nil || !req.Stream || !(c.Stream.Always || req.streamsArguments()) {
+			out = append(out, c)
+			continue
+		}
+		out = append(out, streamCall(c)...)
+	}
+	return out
+}
+
+// streamCall renders a call as the events of streamFunctionCallArguments.
+func streamCall(c Chunk) []Chunk {
+	whole := c.Parts[0]
+	event := func(fc *FunctionCall, sig string) Chunk {
+		return Chunk{Parts: []*Part{{FunctionCall: fc, ThoughtSignature: sig}}}
+	}
+	out := []Chunk{event(&FunctionCall{ID: whole.FunctionCall.ID, Name: whole.FunctionCall.Name, WillContinue: new(true)}, whole.ThoughtSignature)}
+	piece := func(pa PartialArg) {
+		out = append(out, event(&FunctionCall{PartialArgs: []*PartialArg{&pa}, WillContinue: new(true)}, ""))
+	}
+	for _, a := range c.Stream.Args {
+		if a.StringValue == nil {
+			piece(*a)
+			continue
+		}
+		first := *a
+		first.WillContinue = new(true)
+		piece(first)
+		piece(PartialArg{JSONPath: a.JSONPath, StringValue: new("")})
+	}
+	if c.Stream.Unterminated {
+		out[len(out)-1].Parts[0].FunctionCall.WillContinue = nil
+	} else {
+		out = append(out, event(&FunctionCall{}, ""))
+	}
+	out[len(out)-1].Metadata = c.Metadata
 	return out
 }
 
@@ -80,6 +172,9 @@ func merge(chunks []*Response) *Response {
 	cand := *last.Candidates[0]
 	var parts []*Part
 	for _, r := range chunks {
+		if r.Candidates[0].Content == nil {
+			continue
+		}
 		for _, p := range r.Candidates[0].Content.Parts {
 			n := len(parts)
 			if n > 0 && joinable(parts[n-1], p) {
@@ -91,7 +186,9 @@ func merge(chunks []*Response) *Response {
 			parts = append(parts, p)
 		}
 	}
-	cand.Content = &Content{Role: "model", Parts: parts}
+	if len(parts) > 0 {
+		cand.Content = &Content{Role: "model", Parts: parts}
+	}
 	out.Candidates = []*Candidate{&cand}
 	return &out
 }
@@ -215,7 +312,7 @@ func countUsage(req *Request, t *Turn) *UsageMetadata {
 func withTotal(u *UsageMetadata) *UsageMetadata {
 	c := *u
 	if c.TotalTokenCount == 0 {
-		c.TotalTokenCount = c.PromptTokenCount + c.CandidatesTokenCount + c.ThoughtsTokenCount
+		c.TotalTokenCount = c.PromptTokenCount + c.CandidatesTokenCount + c.ThoughtsTokenCount + c.ToolUsePromptTokenCount
 	}
 	return &c
 }

@@ -63,18 +63,41 @@
 //	text WORDS          a text chunk: the rest of the line, or a Go-quoted
 //	                    string ("...") for leading spaces or newlines
 //	thought WORDS       a thought chunk (thought: true)
-//	call NAME [ARGS] [id=ID] [sig=BASE64|sig=auto]
+//	call NAME [ARGS] [id=ID] [sig=BASE64|sig=auto] [stream|stream=always] [unterminated]
 //	                    a function call chunk; ARGS is a JSON object;
-//	                    sig=auto makes up a signature
-//	+text ... / +thought ... / +call ...
+//	                    sig=auto makes up a signature; stream streams the
+//	                    arguments as Vertex does (see below)
+//	code LANGUAGE [id=ID] CODE
+//	                    an executableCode chunk (code execution tool)
+//	result OUTCOME [id=ID] OUTPUT
+//	                    a codeExecutionResult chunk, OUTCOME such as
+//	                    OUTCOME_OK; CODE and OUTPUT may be Go-quoted
+//	+text ... / +thought ... / +call ... / +code ... / +result ...
 //	                    adds the part to the previous chunk instead (two
 //	                    calls in one chunk are parallel calls sent together)
+//	sig BASE64|auto     the thoughtSignature of the previous part: a text
+//	                    part, or the trailing empty one of `text ""`
 //	finish REASON [MESSAGE]
 //	                    the finish reason (default STOP): MAX_TOKENS, SAFETY,
-//	                    MALFORMED_FUNCTION_CALL, ...
-//	usage prompt=N candidates=N thoughts=N cached=N total=N
+//	                    MALFORMED_FUNCTION_CALL, ...; MESSAGE is the
+//	                    finishMessage
+//	content {}|role|none
+//	                    the finish comes in a last chunk without parts, its
+//	                    content {} (SAFETY), {"role":"model"} (MAX_TOKENS
+//	                    with nothing said) or left out (MODEL_ARMOR)
+//	usage prompt=N candidates=N thoughts=N cached=N tooluse=N total=N traffic=TYPE
 //	                    usage metadata (default: word counts; total is the
-//	                    sum when left out)
+//	                    sum when left out); tooluse is
+//	                    toolUsePromptTokenCount; traffic (Vertex's
+//	                    ON_DEMAND, PROVISIONED_THROUGHPUT) makes the chunks
+//	                    before the last carry {"trafficType":TYPE} alone
+//	grounding JSON      the groundingMetadata of the previous chunk (before
+//	                    any chunk: of the finishing one); the other chunks of
+//	                    the turn then carry "groundingMetadata":{}
+//	urlcontext JSON     the urlContextMetadata of the previous chunk (same
+//	                    rule)
+//	safety CATEGORY PROBABILITY [blocked]
+//	                    adds a safetyRating to the previous chunk (same rule)
 //	block REASON [MESSAGE]
 //	                    the prompt is blocked: promptFeedback, no candidates
 //	error CODE [STATUS] MESSAGE
@@ -82,6 +105,12 @@
 //	fail CODE [STATUS] MESSAGE
 //	                    after the chunks, an error event ends the stream
 //	                    (a non-streaming call gets the HTTP error)
+//	detail retry DELAY | detail info REASON DOMAIN [KEY=VALUE...] |
+//	detail message LOCALE TEXT | detail {JSON}
+//	                    adds to the error or fail above a google.rpc detail:
+//	                    RetryInfo (retryDelay, such as 34s), ErrorInfo (with
+//	                    its metadata), LocalizedMessage, or any object with
+//	                    an "@type"
 //	cut                 after the chunks, the connection drops
 //	version NAME        the modelVersion (default: the model in the URL)
 //	expect text SUBSTR  the last user text must contain SUBSTR
@@ -91,6 +120,22 @@
 //	expect system SUBSTR
 //	                    the system instruction must contain SUBSTR
 //	expect model NAME   the URL must name model NAME
+//
+// # Streamed function-call arguments
+//
+// Vertex streams the arguments of a call when the request sets
+// toolConfig.functionCallingConfig.streamFunctionCallArguments (genai's
+// FunctionCallingConfig.StreamFunctionCallArguments; the Gemini API refuses
+// the field, and so does the fake). A call with stream is then sent as: an
+// event {"functionCall":{"name":N,"willContinue":true}} with the signature;
+// an event per value, in the order ARGS writes them, as partialArgs
+// (jsonPath, then stringValue, numberValue, boolValue or nullValue; a
+// string comes whole with willContinue, then closed by "stringValue":"");
+// then an empty {"functionCall":{}}. With unterminated the empty call is
+// left out and the last value's event lacks willContinue, as Vertex was
+// seen to do. When the request did not ask, and in non-streaming answers,
+// the call is sent whole; stream=always streams it anyway, for a client
+// that must digest what Vertex may send.
 //
 // An unmet expectation answers HTTP 500 with a message naming the file and
 // line of the turn (and fails the test under NewTestServer). Errors in the
@@ -111,4 +156,47 @@
 //	usage prompt=30 candidates=5
 //	-- 3: overloaded --
 //	error 429 RESOURCE_EXHAUSTED Resource exhausted. Please try again later.
+//	detail retry 34s
+//
+// Each of the shapes recorded from the real services, one example each:
+//
+//	-- streamed arguments (Vertex, when asked) --
+//	call getWeather {"location": "Boston"} sig=auto stream
+//	-- streamed arguments without the closing empty call --
+//	call writeItems {"operations": [{"action": "add", "price": 0.5}]} stream=always unterminated
+//	text ""
+//	-- signed text, then the trailing signed empty part --
+//	text Let me check.
+//	sig auto
+//	text ""
+//	sig auto
+//	-- code execution --
+//	code PYTHON id=c1 "print(6 * 7)"
+//	sig auto
+//	+text ""
+//	result OUTCOME_OK id=c1 "42\n"
+//	text The answer is 42.
+//	usage prompt=46 candidates=51 thoughts=101 tooluse=360
+//	-- grounded answer --
+//	text Sunny in Paris.
+//	urlcontext {"urlMetadata": [{"retrievedUrl": "https://example.com", "urlRetrievalStatus": "URL_RETRIEVAL_STATUS_SUCCESS"}]}
+//	text " Around 20°C."
+//	grounding {"webSearchQueries": ["weather paris"], "groundingChunks": [{"web": {"uri": "https://example.com", "title": "Weather"}}]}
+//	-- Vertex usage: the first chunks carry only trafficType --
+//	text Hi
+//	text " there"
+//	usage prompt=5 candidates=2 traffic=PROVISIONED_THROUGHPUT
+//	-- safety stop --
+//	finish SAFETY
+//	content {}
+//	safety HARM_CATEGORY_HATE_SPEECH LOW blocked
+//	safety HARM_CATEGORY_HARASSMENT NEGLIGIBLE
+//	-- out of tokens while thinking --
+//	finish MAX_TOKENS
+//	content role
+//	usage prompt=15 thoughts=2
+//	-- bad key --
+//	error 400 INVALID_ARGUMENT API key not valid. Please pass a valid API key.
+//	detail info API_KEY_INVALID googleapis.com service=generativelanguage.googleapis.com
+//	detail message en-US API key not valid. Please pass a valid API key.
 package fakegemini

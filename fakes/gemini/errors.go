@@ -8,11 +8,14 @@ import (
 
 // Error is a Google API error, written on the wire as
 // {"error":{"code":400,"message":"...","status":"INVALID_ARGUMENT"}}.
-// It is what the genai client surfaces as genai.APIError.
+// It is what the genai client surfaces as genai.APIError. Details, when
+// set, are google.rpc messages, each a JSON object with an "@type"
+// (ErrorInfo, RetryInfo, LocalizedMessage, ...).
 type Error struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
-	Status  string `json:"status"`
+	Code    int               `json:"code"`
+	Message string            `json:"message"`
+	Status  string            `json:"status"`
+	Details []json.RawMessage `json:"details,omitempty"`
 }
 
 func (e *Error) Error() string {

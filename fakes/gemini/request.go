@@ -1,6 +1,9 @@
 package fakegemini
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // LastUserText returns the non-thought text of the last user content, or
 // "" if the last content is not the user's or holds no text.
@@ -65,4 +68,15 @@ func contentText(c *Content) string {
 		}
 	}
 	return b.String()
+}
+
+// streamsArguments reports whether the request asks Vertex to stream the
+// arguments of function calls (toolConfig.functionCallingConfig.
+// streamFunctionCallArguments, which the Gemini API does not know).
+func (r *Request) streamsArguments() bool {
+	if !r.Vertex || r.ToolConfig == nil || r.ToolConfig.FunctionCallingConfig == nil {
+		return false
+	}
+	var on bool
+	return json.Unmarshal(r.ToolConfig.FunctionCallingConfig.StreamFunctionCallArguments, &on) == nil && on
 }

@@ -62,11 +62,71 @@ func (p *stepParser) Line(l string) error {
 		}
 		part = &Part{Text: s, Thought: verb == "thought"}
 	case "call":
-		c, err := p.call(arg)
+		c, stream, err := p.call(arg)
+		if err != nil {
+			return err
+		}
+		if stream != nil {
+			if join {
+				return fmt.Errorf("a call that streams its arguments is a chunk of its own: drop the +")
+			}
+			t.Chunks = append(t.Chunks, Chunk{Parts: []*Part{c}, Stream: stream})
+			return nil
+		}
+		part = c
+	case "code", "result":
+		c, err := codePart(verb, arg)
 		if err != nil {
 			return err
 		}
 		part = c
+	case "sig":
+		if len(t.Chunks) == 0 {
+			return fmt.Errorf("sig signs the previous part, but there is none")
+		}
+		last := t.Chunks[len(t.Chunks)-1]
+		sig, err := p.signature(arg)
+		if err != nil {
+			return err
+		}
+		last.Parts[len(last.Parts)-1].ThoughtSignature = sig
+	case "grounding", "urlcontext":
+		if !json.Valid([]byte(arg)) || !strings.HasPrefix(arg, "{") {
+			return fmt.Errorf("%s wants a JSON object, got %q", verb, arg)
+		}
+		m := p.metadata()
+		if verb == "grounding" {
+			m.GroundingMetadata = json.RawMessage(arg)
+		} else {
+			m.URLContextMetadata = json.RawMessage(arg)
+		}
+	case "safety":
+		r, err := safetyArg(arg)
+		if err != nil {
+			return err
+		}
+		m := p.metadata()
+		m.SafetyRatings = append(m.SafetyRatings, r)
+	case "content":
+		switch arg {
+		case "{}", "role", "none":
+			t.FinishContent = arg
+		default:
+			return fmt.Errorf("content wants {}, role or none, got %q", arg)
+		}
+	case "detail":
+		e := t.Fail
+		if e == nil {
+			e = t.Err
+		}
+		if e == nil {
+			return fmt.Errorf("detail adds to an error or fail line, but there is none before it")
+		}
+		d, err := detailArg(arg)
+		if err != nil {
+			return fmt.Errorf("detail: %v", err)
+		}
+		e.Details = append(e.Details, d)
 	case "finish":
 		reason, msg, _ := strings.Cut(arg, " ")
 		if !statusName.MatchString(reason) {
@@ -106,11 +166,11 @@ func (p *stepParser) Line(l string) error {
 		}
 		p.st.Expect = append(p.st.Expect, e)
 	default:
-		return fmt.Errorf("unknown directive %q (want text, thought, call, finish, usage, block, error, fail, cut, version or expect)", verb)
+		return fmt.Errorf("unknown directive %q (want text, thought, call, code, result, sig, finish, content, usage, grounding, urlcontext, safety, block, error, fail, detail, cut, version or expect)", verb)
 	}
 	if part == nil {
 		if join {
-			return fmt.Errorf("only text, thought and call lines can join a chunk with +")
+			return fmt.Errorf("only text, thought, call, code and result lines can join a chunk with +")
 		}
 		return nil
 	}
@@ -119,6 +179,9 @@ func (p *stepParser) Line(l string) error {
 			return fmt.Errorf("+ joins the previous chunk, but there is none")
 		}
 		last := &t.Chunks[len(t.Chunks)-1]
+		if last.Stream != nil {
+			return fmt.Errorf("+ cannot join a call that streams its arguments")
+		}
 		last.Parts = append(last.Parts, part)
 		return nil
 	}
@@ -135,60 +198,109 @@ func (p *stepParser) Done() error {
 		return fmt.Errorf("a blocked prompt (block) has no chunks")
 	case t.Fail != nil && t.Cut:
 		return fmt.Errorf("fail and cut both end the stream; pick one")
+	case t.FinishContent != "" && (t.Err != nil || t.Fail != nil || t.Cut || t.PromptFeedback != nil):
+		return fmt.Errorf("content shapes the finish, which error, fail, cut and block leave out")
 	}
 	return nil
 }
 
-// call parses "NAME [ARGS-JSON] [id=ID] [sig=SIG|sig=auto]".
-func (p *stepParser) call(arg string) (*Part, error) {
+// metadata returns the candidate metadata that a directive sets: the
+// previous chunk's, or the finishing candidate's before any chunk.
+func (p *stepParser) metadata() *CandidateMetadata {
+	t := p.st.Turn
+	if len(t.Chunks) == 0 {
+		return &t.Metadata
+	}
+	return &t.Chunks[len(t.Chunks)-1].Metadata
+}
+
+// signature parses "BASE64" or "auto", which makes one up from the
+// scenario's name, the turn and the directive's rank.
+func (p *stepParser) signature(v string) (string, error) {
+	if v == "auto" {
+		raw := fmt.Sprintf("fakegemini:%s:%s:%d", p.name, p.st.Label, p.n)
+		return base64.StdEncoding.EncodeToString([]byte(raw)), nil
+	}
+	if v == "" {
+		return "", fmt.Errorf("sig must be standard base64 or auto")
+	}
+	if _, err := base64.StdEncoding.DecodeString(v); err != nil {
+		return "", fmt.Errorf("sig must be standard base64 or auto: %v", err)
+	}
+	return v, nil
+}
+
+// call parses "NAME [ARGS-JSON] [id=ID] [sig=SIG|sig=auto]
+// [stream|stream=always] [unterminated]".
+func (p *stepParser) call(arg string) (*Part, *ArgStream, error) {
 	name, rest, _ := strings.Cut(arg, " ")
 	if !functionName.MatchString(name) {
-		return nil, fmt.Errorf("call wants a function name first, got %q", name)
+		return nil, nil, fmt.Errorf("call wants a function name first, got %q", name)
 	}
 	fc := &FunctionCall{Name: name}
 	part := &Part{FunctionCall: fc}
 	rest = strings.TrimSpace(rest)
+	rawArgs := "{}"
 	if strings.HasPrefix(rest, "{") {
 		dec := json.NewDecoder(strings.NewReader(rest))
 		if err := dec.Decode(&fc.Args); err != nil {
-			return nil, fmt.Errorf("call %s: arguments are not a JSON object: %v", name, err)
+			return nil, nil, fmt.Errorf("call %s: arguments are not a JSON object: %v", name, err)
 		}
-		rest = rest[dec.InputOffset():]
+		rawArgs, rest = rest[:dec.InputOffset()], rest[dec.InputOffset():]
 	}
+	var stream *ArgStream
+	unterminated := false
 	for _, f := range strings.Fields(rest) {
 		k, v, ok := strings.Cut(f, "=")
 		switch {
 		case ok && k == "id" && v != "":
 			fc.ID = v
-		case ok && k == "sig" && v == "auto":
-			raw := fmt.Sprintf("fakegemini:%s:%s:%d", p.name, p.st.Label, p.n)
-			part.ThoughtSignature = base64.StdEncoding.EncodeToString([]byte(raw))
-		case ok && k == "sig" && v != "":
-			if _, err := base64.StdEncoding.DecodeString(v); err != nil {
-				return nil, fmt.Errorf("call %s: sig must be standard base64 or auto: %v", name, err)
+		case ok && k == "sig":
+			sig, err := p.signature(v)
+			if err != nil {
+				return nil, nil, fmt.Errorf("call %s: %v", name, err)
 			}
-			part.ThoughtSignature = v
+			part.ThoughtSignature = sig
+		case f == "stream" || f == "stream=always":
+			args, err := streamedArgs(rawArgs)
+			if err != nil {
+				return nil, nil, fmt.Errorf("call %s: %v", name, err)
+			}
+			stream = &ArgStream{Args: args, Always: v == "always"}
+		case f == "unterminated":
+			unterminated = true
 		default:
-			return nil, fmt.Errorf("call %s: unexpected %q (want id=ID or sig=BASE64|auto)", name, f)
+			return nil, nil, fmt.Errorf("call %s: unexpected %q (want id=ID, sig=BASE64|auto, stream, stream=always or unterminated)", name, f)
 		}
 	}
-	return part, nil
+	if unterminated {
+		if stream == nil {
+			return nil, nil, fmt.Errorf("call %s: unterminated applies to a call with stream", name)
+		}
+		stream.Unterminated = true
+	}
+	return part, stream, nil
 }
 
-// usageArg parses "prompt=N candidates=N thoughts=N cached=N total=N".
+// usageArg parses "prompt=N candidates=N thoughts=N cached=N tooluse=N
+// total=N traffic=TYPE".
 func usageArg(arg string) (*UsageMetadata, error) {
 	u := &UsageMetadata{}
 	fields := map[string]*int{
 		"prompt": &u.PromptTokenCount, "candidates": &u.CandidatesTokenCount,
 		"thoughts": &u.ThoughtsTokenCount, "cached": &u.CachedContentTokenCount,
-		"total": &u.TotalTokenCount,
+		"tooluse": &u.ToolUsePromptTokenCount, "total": &u.TotalTokenCount,
 	}
 	for _, f := range strings.Fields(arg) {
 		k, v, _ := strings.Cut(f, "=")
+		if k == "traffic" && statusName.MatchString(v) {
+			u.TrafficType = v
+			continue
+		}
 		dst, ok := fields[k]
 		n, err := strconv.Atoi(v)
 		if !ok || err != nil || n < 0 {
-			return nil, fmt.Errorf("usage: bad field %q (want prompt=, candidates=, thoughts=, cached=, total= with counts)", f)
+			return nil, fmt.Errorf("usage: bad field %q (want prompt=, candidates=, thoughts=, cached=, tooluse=, total= with counts, or traffic=TYPE)", f)
 		}
 		*dst = n
 	}

@@ -1,6 +1,9 @@
 package fakegemini
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // A Responder decides the model's answer to one request. Scenarios and the
 // offline model are Responders. Respond must be safe for concurrent use if
@@ -35,6 +38,13 @@ type Turn struct {
 	PromptFeedback *PromptFeedback
 	// ModelVersion defaults to the model named in the URL.
 	ModelVersion string
+	// FinishContent, when set, adds a last chunk without parts that carries
+	// the finish: its content is {} ("{}"), {"role":"model"} ("role"), or
+	// left out ("none"), the shapes of a SAFETY, MAX_TOKENS or MODEL_ARMOR
+	// stop.
+	FinishContent string
+	// Metadata goes on the candidate that carries the finish reason.
+	Metadata CandidateMetadata
 
 	Err  *Error
 	Fail *Error
@@ -45,6 +55,38 @@ type Turn struct {
 // in one chunk are parallel calls delivered together.
 type Chunk struct {
 	Parts []*Part
+	// Stream, when set, streams the arguments of the chunk's one function
+	// call over several events (see ArgStream).
+	Stream *ArgStream
+	// Metadata goes on the chunk's candidate (on the last event of a
+	// streamed call).
+	Metadata CandidateMetadata
+}
+
+// CandidateMetadata is what a candidate carries besides its content. When
+// any candidate of a turn has grounding metadata, the others get an empty
+// one ({}), as the services send during a grounded answer.
+type CandidateMetadata struct {
+	SafetyRatings      []*SafetyRating
+	GroundingMetadata  json.RawMessage
+	URLContextMetadata json.RawMessage
+}
+
+// An ArgStream streams the arguments of a function call the way Vertex does
+// when the request sets toolConfig.functionCallingConfig.
+// streamFunctionCallArguments: an event with the call's name (and
+// signature) and willContinue, one event per value in Args order (a string
+// whole with willContinue, then closed by an empty piece), then an event
+// with an empty functionCall. Otherwise, and in a non-streaming answer, the
+// call is sent whole.
+type ArgStream struct {
+	// Args are the values in the order the model writes them.
+	Args []*PartialArg
+	// Always streams the arguments even when the request did not ask.
+	Always bool
+	// Unterminated leaves out the closing empty functionCall event, and the
+	// willContinue of the last value's event, as seen from Vertex.
+	Unterminated bool
 }
 
 // Text returns a chunk holding one text part.

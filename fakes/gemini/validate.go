@@ -18,6 +18,7 @@ func (s *Server) validate(req *Request) *Error {
 		checkFunctionResponses,
 		s.checkSignatures,
 		checkTools,
+		checkToolConfig,
 		checkInlineData,
 	} {
 		if err := check(req); err != nil {
@@ -175,4 +176,14 @@ func checkTools(req *Request) *Error {
 		}
 	}
 	return nil
+}
+
+// checkToolConfig refuses on the Gemini API what only Vertex knows; genai
+// itself refuses to send it there.
+func checkToolConfig(req *Request) *Error {
+	if req.Vertex || req.ToolConfig == nil || req.ToolConfig.FunctionCallingConfig == nil ||
+		req.ToolConfig.FunctionCallingConfig.StreamFunctionCallArguments == nil {
+		return nil
+	}
+	return invalid(`Invalid JSON payload received. Unknown name "streamFunctionCallArguments" at 'tool_config.function_calling_config': Cannot find field.`)
 }

@@ -61,13 +61,55 @@ type Part struct {
 	SpeechMetadata      json.RawMessage `json:"speechMetadata,omitempty"`
 }
 
+// MarshalJSON writes a part without any content as {"text":""}, the
+// shape the services give the empty text part that ends a stream (and that
+// carries a trailing thoughtSignature).
+func (p Part) MarshalJSON() ([]byte, error) {
+	type plain Part
+	b, err := json.Marshal(plain(p))
+	if err != nil || p.Text != "" || !p.empty() {
+		return b, err
+	}
+	if string(b) == "{}" {
+		return []byte(`{"text":""}`), nil
+	}
+	return append([]byte(`{"text":"",`), b[1:]...), nil
+}
+
+// empty reports whether p holds no content besides its text.
+func (p *Part) empty() bool {
+	if p.FunctionCall != nil || p.FunctionResponse != nil {
+		return false
+	}
+	for _, raw := range []json.RawMessage{p.InlineData, p.FileData, p.ExecutableCode,
+		p.CodeExecutionResult, p.ToolCall, p.ToolResponse, p.AudioTranscription} {
+		if len(raw) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // FunctionCall is a call the model asks the client to run.
 type FunctionCall struct {
-	ID           string          `json:"id,omitempty"`
-	Name         string          `json:"name,omitempty"`
-	Args         map[string]any  `json:"args,omitempty"`
-	PartialArgs  json.RawMessage `json:"partialArgs,omitempty"`
-	WillContinue *bool           `json:"willContinue,omitempty"`
+	ID           string         `json:"id,omitempty"`
+	Name         string         `json:"name,omitempty"`
+	Args         map[string]any `json:"args,omitempty"`
+	PartialArgs  []*PartialArg  `json:"partialArgs,omitempty"`
+	WillContinue *bool          `json:"willContinue,omitempty"`
+}
+
+// PartialArg is one piece of the arguments of a function call that Vertex
+// streams (streamFunctionCallArguments): the value at JSONPath. A string
+// arrives in pieces, each but the last with WillContinue; the services send
+// the closing piece as "stringValue":"", hence the pointer.
+type PartialArg struct {
+	JSONPath     string   `json:"jsonPath,omitempty"`
+	StringValue  *string  `json:"stringValue,omitempty"`
+	NumberValue  *float64 `json:"numberValue,omitempty"`
+	BoolValue    *bool    `json:"boolValue,omitempty"`
+	NullValue    string   `json:"nullValue,omitempty"`
+	WillContinue *bool    `json:"willContinue,omitempty"`
 }
 
 // FunctionResponse carries the result of a FunctionCall back to the model.
@@ -172,12 +214,24 @@ type Response struct {
 }
 
 // Candidate is one answer of the model. Index is a pointer because the
-// Gemini API sends "index":0 while Vertex omits it.
+// Gemini API sends "index":0 while Vertex omits it. The grounding and URL
+// context metadata are kept raw: the fake passes them through.
 type Candidate struct {
-	Content       *Content `json:"content,omitempty"`
-	FinishReason  string   `json:"finishReason,omitempty"`
-	FinishMessage string   `json:"finishMessage,omitempty"`
-	Index         *int     `json:"index,omitempty"`
+	Content            *Content        `json:"content,omitempty"`
+	FinishReason       string          `json:"finishReason,omitempty"`
+	FinishMessage      string          `json:"finishMessage,omitempty"`
+	Index              *int            `json:"index,omitempty"`
+	SafetyRatings      []*SafetyRating `json:"safetyRatings,omitempty"`
+	GroundingMetadata  json.RawMessage `json:"groundingMetadata,omitempty"`
+	URLContextMetadata json.RawMessage `json:"urlContextMetadata,omitempty"`
+}
+
+// SafetyRating rates a candidate in one harm category; Blocked is set on
+// the rating that made the service stop (finish reason SAFETY).
+type SafetyRating struct {
+	Category    string `json:"category"`
+	Probability string `json:"probability"`
+	Blocked     bool   `json:"blocked,omitempty"`
 }
 
 // PromptFeedback reports a prompt blocked before any candidate was made.
@@ -189,10 +243,13 @@ type PromptFeedback struct {
 // UsageMetadata counts tokens. TotalTokenCount is computed by the server
 // when left zero.
 type UsageMetadata struct {
-	PromptTokenCount        int    `json:"promptTokenCount,omitempty"`
-	CandidatesTokenCount    int    `json:"candidatesTokenCount,omitempty"`
-	ThoughtsTokenCount      int    `json:"thoughtsTokenCount,omitempty"`
-	CachedContentTokenCount int    `json:"cachedContentTokenCount,omitempty"`
-	TotalTokenCount         int    `json:"totalTokenCount,omitempty"`
-	TrafficType             string `json:"trafficType,omitempty"`
+	PromptTokenCount        int `json:"promptTokenCount,omitempty"`
+	CandidatesTokenCount    int `json:"candidatesTokenCount,omitempty"`
+	ThoughtsTokenCount      int `json:"thoughtsTokenCount,omitempty"`
+	CachedContentTokenCount int `json:"cachedContentTokenCount,omitempty"`
+	TotalTokenCount         int `json:"totalTokenCount,omitempty"`
+	ToolUsePromptTokenCount int `json:"toolUsePromptTokenCount,omitempty"`
+	// TrafficType is Vertex's (ON_DEMAND, PROVISIONED_THROUGHPUT). When
+	// set, the chunks before the last carry it alone, as Vertex sends them.
+	TrafficType string `json:"trafficType,omitempty"`
 }
