@@ -64,9 +64,6 @@ func New(p llm.Provider, model string, opts *Options) *Dispatcher {
 	if d.opts.Timeout <= 0 {
 		d.opts.Timeout = DefaultTimeout
 	}
-	if d.opts.Policy == nil {
-		d.opts.Policy, _ = toolkit.NewPolicy(nil)
-	}
 	if d.opts.Logger == nil {
 		d.opts.Logger = slog.New(slog.DiscardHandler)
 	}

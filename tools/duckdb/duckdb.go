@@ -91,9 +91,6 @@ func newTool(opts *Options) *tool {
 	if opts != nil {
 		t.opts = *opts
 	}
-	if t.opts.Policy == nil {
-		t.opts.Policy, _ = toolkit.NewPolicy(nil)
-	}
 	t.opts.Timeout = cmp.Or(t.opts.Timeout, DefaultTimeout)
 	if t.opts.Logger == nil {
 		t.opts.Logger = slog.New(slog.DiscardHandler)

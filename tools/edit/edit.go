@@ -58,13 +58,6 @@ func Register(s *mcp.Server, opts *Options) error {
 			t.maxOutput = opts.MaxOutput
 		}
 	}
-	if t.policy == nil {
-		p, err := toolkit.NewPolicy(nil)
-		if err != nil {
-			return err
-		}
-		t.policy = p
-	}
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "Edit",
 		Description: description,

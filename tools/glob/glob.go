@@ -70,9 +70,6 @@ func Register(s *mcp.Server, opts *Options) {
 	if opts != nil {
 		t.opts = *opts
 	}
-	if t.opts.Policy == nil {
-		t.opts.Policy, _ = toolkit.NewPolicy(nil)
-	}
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "GlobTool",
 		Description: description,

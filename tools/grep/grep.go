@@ -71,9 +71,6 @@ func Register(s *mcp.Server, opts *Options) {
 	if opts != nil {
 		t.opts = *opts
 	}
-	if t.opts.Policy == nil {
-		t.opts.Policy, _ = toolkit.NewPolicy(nil)
-	}
 	t.opts.MaxMatches = cmp.Or(t.opts.MaxMatches, DefaultMaxMatches)
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "GrepTool",

@@ -126,9 +126,6 @@ func newTool(opts *Options) (*tool, error) {
 	t.opts.ImagenModel = cmp.Or(t.opts.ImagenModel, DefaultImagenModel)
 	t.opts.ImageModel = cmp.Or(t.opts.ImageModel, DefaultImageModel)
 	t.opts.BaseURL = strings.TrimRight(t.opts.BaseURL, "/")
-	if t.opts.Policy == nil {
-		t.opts.Policy, _ = toolkit.NewPolicy(nil)
-	}
 	if t.opts.Now == nil {
 		t.opts.Now = time.Now
 	}

@@ -69,9 +69,6 @@ func Register(s *mcp.Server, opts *Options) {
 	if opts != nil {
 		t.opts = *opts
 	}
-	if t.opts.Policy == nil {
-		t.opts.Policy, _ = toolkit.NewPolicy(nil)
-	}
 	t.opts.MaxEntries = cmp.Or(t.opts.MaxEntries, DefaultMaxEntries)
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "LS",

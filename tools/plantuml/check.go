@@ -49,9 +49,6 @@ func RegisterCheck(s *mcp.Server, opts *CheckOptions) {
 	if opts != nil {
 		c.opts = *opts
 	}
-	if c.opts.Policy == nil {
-		c.opts.Policy, _ = toolkit.NewPolicy(nil)
-	}
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "plantuml_check",
 		Description: checkDescription,

@@ -52,13 +52,6 @@ func Register(s *mcp.Server, opts *Options) error {
 	if opts != nil {
 		t.policy = opts.Policy
 	}
-	if t.policy == nil {
-		p, err := toolkit.NewPolicy(nil)
-		if err != nil {
-			return err
-		}
-		t.policy = p
-	}
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "Replace",
 		Description: description,

@@ -65,9 +65,6 @@ func Register(s *mcp.Server, opts *Options) {
 	if opts != nil {
 		t.opts = *opts
 	}
-	if t.opts.Policy == nil {
-		t.opts.Policy, _ = toolkit.NewPolicy(nil)
-	}
 	t.opts.MaxImageBytes = cmp.Or(t.opts.MaxImageBytes, DefaultMaxImageBytes)
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "View",

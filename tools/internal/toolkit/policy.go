@@ -23,7 +23,8 @@ var ErrOutsideRoots = errors.New("path is outside the allowed roots")
 // a tool server's working directory is not the model's, so a relative path
 // would name a file the model did not mean.
 //
-// A Policy is immutable and safe for concurrent use.
+// A nil *Policy is a Policy with no roots. A Policy is immutable and safe
+// for concurrent use.
 type Policy struct {
 	roots []string // absolute, cleaned, symlinks resolved
 }
@@ -57,12 +58,15 @@ func NewPolicy(roots []string) (*Policy, error) {
 
 // Roots returns the roots with symlinks resolved, in the order given.
 func (p *Policy) Roots() []string {
+	if p == nil {
+		return nil
+	}
 	return append([]string(nil), p.roots...)
 }
 
 // Confined reports whether the policy has roots.
 func (p *Policy) Confined() bool {
-	return len(p.roots) > 0
+	return p != nil && len(p.roots) > 0
 }
 
 // Resolve checks path against the policy and returns the path the tool must

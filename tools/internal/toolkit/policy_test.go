@@ -145,3 +145,16 @@ func TestNewPolicyResolvesRootSymlinks(t *testing.T) {
 		t.Errorf("Resolve = %q, %v; want the file under the symlinked root", got, err)
 	}
 }
+
+func TestNilPolicyConfinesNothing(t *testing.T) {
+	var p *Policy
+	if p.Confined() || p.Roots() != nil {
+		t.Errorf("a nil policy has roots %v", p.Roots())
+	}
+	if got, err := p.Resolve("/a/../b"); err != nil || got != "/b" {
+		t.Errorf(`Resolve("/a/../b") = %q, %v; want "/b"`, got, err)
+	}
+	if _, err := p.Resolve("rel"); !errors.Is(err, ErrRelativePath) {
+		t.Errorf(`Resolve("rel") = %v, want ErrRelativePath`, err)
+	}
+}
