@@ -48,9 +48,8 @@ type Options struct {
 	MaxOutput int
 }
 
-// Register adds the Edit tool to s. It returns an error only if the
-// default policy cannot be built.
-func Register(s *mcp.Server, opts *Options) error {
+// Register adds the Edit tool to s.
+func Register(s *mcp.Server, opts *Options) {
 	t := &tool{maxOutput: toolkit.DefaultMaxOutput, write: toolkit.WriteFileAtomic}
 	if opts != nil {
 		t.policy = opts.Policy
@@ -63,7 +62,6 @@ func Register(s *mcp.Server, opts *Options) error {
 		Description: description,
 		Annotations: &mcp.ToolAnnotations{DestructiveHint: new(true), OpenWorldHint: new(false)},
 	}, t.edit)
-	return nil
 }
 
 type tool struct {

@@ -15,7 +15,8 @@ func Main() int {
 		Instructions: "Edit changes files in place; read a file before editing it and copy old_string exactly.",
 		Example:      toolkit.Example{Tool: "Edit", Arguments: `{"file_path":"/tmp/notes.txt","old_string":"draft","new_string":"final"}`},
 		Register: func(s *mcp.Server, cfg toolkit.Config) error {
-			return Register(s, &Options{Policy: cfg.Policy, MaxOutput: noLimit(cfg.MaxOutput)})
+			Register(s, &Options{Policy: cfg.Policy, MaxOutput: noLimit(cfg.MaxOutput)})
+			return nil
 		},
 	})
 }

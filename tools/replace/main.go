@@ -15,7 +15,8 @@ func Main() int {
 		Instructions: "Replace overwrites a whole file; prefer Edit for a partial change.",
 		Example:      toolkit.Example{Tool: "Replace", Arguments: `{"file_path":"/tmp/notes.txt","content":"hello\n"}`},
 		Register: func(s *mcp.Server, cfg toolkit.Config) error {
-			return Register(s, &Options{Policy: cfg.Policy})
+			Register(s, &Options{Policy: cfg.Policy})
+			return nil
 		},
 	})
 }

@@ -45,9 +45,8 @@ type Options struct {
 // newFileMode is the mode of a file that Replace creates.
 const newFileMode fs.FileMode = 0o644
 
-// Register adds the Replace tool to s. It returns an error only if the
-// default policy cannot be built.
-func Register(s *mcp.Server, opts *Options) error {
+// Register adds the Replace tool to s.
+func Register(s *mcp.Server, opts *Options) {
 	t := &tool{write: toolkit.WriteFileAtomic}
 	if opts != nil {
 		t.policy = opts.Policy
@@ -57,7 +56,6 @@ func Register(s *mcp.Server, opts *Options) error {
 		Description: description,
 		Annotations: &mcp.ToolAnnotations{DestructiveHint: new(true), IdempotentHint: true, OpenWorldHint: new(false)},
 	}, t.replace)
-	return nil
 }
 
 type tool struct {
