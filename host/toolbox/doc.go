@@ -5,16 +5,44 @@
 // # Servers
 //
 // [ParseSpec] reads the -mcpservers flag: servers separated by ';', each a
-// shell-like command line with optional leading K=V environment words, or
-// an http(s) URL for a streamable HTTP server:
+// shell-like command line with optional leading K=V environment words and
+// bare NAME words (variables passed through from the host), or an http(s)
+// URL for a streamable HTTP server:
 //
-//	-mcpservers "../bin/LS;ROOT=/src ../bin/View -root /src;http://localhost:8081/mcp"
+//	-mcpservers "../bin/LS;ROOT=/src ../bin/View -root /src;GEMINI_API_KEY ../bin/imagen;http://localhost:8081/mcp"
 //
 // [New] starts every server at once (stdio servers as child processes of
 // the host) and lists all their tools, following pagination. It fails if
 // any server does not come up, naming each one that failed and quoting the
-// last lines of its stderr. Each server's stderr is logged line by line with
-// a "server" attribute; stdout carries only the protocol.
+// last lines of its stderr. stdout carries only the protocol.
+//
+// # Environment
+//
+// A stdio server does not inherit the host's environment, which holds the
+// host's API keys and credentials: a tool that runs commands would show
+// them to anyone who asks it to run env. It gets, in this order, later
+// entries winning:
+//
+//   - the host's variables named by [BaseEnv] (PATH, HOME, USER, LOGNAME,
+//     SHELL, TERM, TZ, TMPDIR, LANG, LC_*, GOCOVERDIR), when set;
+//   - the host's variables named in [Options.PassEnv], passed to every
+//     server;
+//   - the host's variables named on the server's own line ([ServerSpec.Pass]:
+//     "GEMINI_API_KEY bin/imagen" gives that key to imagen alone);
+//   - the K=V words of its line ([ServerSpec.Env]).
+//
+// A name to pass that the host has not set is logged as a warning at start.
+//
+// # Stderr
+//
+// Each server's stderr is logged line by line at INFO ("server stderr",
+// with "server" and "line" attributes), at most a burst of
+// [Options.StderrBurst] lines then [Options.StderrRate] lines a second per
+// server (100, then 10 a second, by default), so a tool that floods stderr
+// cannot flood the host's log. Lines over the limit are counted, and a WARN
+// "dropped stderr lines" with their number is logged when logging resumes
+// and when the process exits. A start error still quotes the last lines,
+// logged or not. Memory stays bounded whatever the server writes.
 //
 // # Names
 //

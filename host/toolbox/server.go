@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -28,6 +27,8 @@ type server struct {
 	httpClient   *http.Client
 	log          *slog.Logger
 	startTimeout time.Duration
+	env          []string // of a stdio server's process
+	stderrLimit  *bucket  // shared by the server's processes
 
 	// lock is held while connecting; a channel so that a waiting call can
 	// give up when its context ends.
@@ -127,8 +128,10 @@ func (s *server) start(ctx context.Context) (*session, error) {
 		t = &mcp.StreamableClientTransport{Endpoint: s.spec.URL, HTTPClient: s.httpClient}
 	} else {
 		cmd = exec.Command(s.spec.Command, s.spec.Args...)
-		cmd.Env = append(os.Environ(), s.spec.Env...)
-		stderr = newLineLog(s.log, stderrTail)
+		// Never nil, which would hand the server the host's whole
+		// environment, keys included.
+		cmd.Env = append([]string{}, s.env...)
+		stderr = newLineLog(s.log, stderrTail, s.stderrLimit)
 		cmd.Stderr = stderr
 		t = &mcp.CommandTransport{Command: cmd}
 	}

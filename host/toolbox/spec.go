@@ -13,9 +13,13 @@ type ServerSpec struct {
 	// It is empty when URL is set.
 	Command string
 	Args    []string
-	// Env holds extra "K=V" entries added to the host's environment for the
-	// command; later entries win.
+	// Env holds "K=V" entries set for the command, on top of the minimal
+	// environment every server gets (see [Options.Environ]); later entries
+	// win.
 	Env []string
+	// Pass names variables of the host's environment passed through to
+	// this server alone, such as the API key only it needs.
+	Pass []string
 	// URL is the streamable HTTP endpoint of a server that is already running.
 	URL string
 }
@@ -37,9 +41,20 @@ func (e *SpecError) Error() string {
 // as a POSIX shell would: whitespace separates words, 'single quotes' keep
 // everything literally, "double quotes" keep everything but \" and \\, and a
 // backslash outside quotes escapes the next byte, so a quoted or escaped ';'
-// does not end the server. Leading NAME=value words are environment for that
-// server, as in a shell. A server whose command starts with http:// or
-// https:// is a streamable HTTP endpoint and takes no arguments.
+// does not end the server. Leading NAME=value words set that server's
+// environment, as in a shell, and leading bare NAME words pass the host's
+// variable NAME through to that server alone:
+//
+//	GEMINI_API_KEY LOG=debug bin/imagen -dir /tmp/img
+//
+// A bare NAME is an unquoted word of upper-case letters, digits and '_',
+// not starting with a digit. Since commands can be upper-case too (LS), the
+// last bare NAME is the command rather than a name when nothing follows it
+// or the word after it starts with '-': "LS", "LS -root /src" and
+// "GEMINI_API_KEY LS -root /src" all run LS. Quote the word or give a path
+// ("./LS") to leave no doubt. A server whose command starts with http:// or
+// https:// is a streamable HTTP endpoint and takes no arguments or
+// environment.
 //
 // Empty servers (";;", a trailing ';', blanks) are skipped. An unterminated
 // quote, a dangling backslash or a missing command is a *SpecError.
@@ -66,10 +81,21 @@ func ParseSpec(s string) ([]ServerSpec, error) {
 func buildSpec(words []word) (ServerSpec, *SpecError) {
 	var spec ServerSpec
 	start := words[0].pos
-	for len(words) > 0 && words[0].assign {
-		spec.Env = append(spec.Env, words[0].text)
-		words = words[1:]
+	n := 0
+	for n < len(words) && (words[n].assign || words[n].name) {
+		n++
 	}
+	if n > 0 && words[n-1].name && (n == len(words) || strings.HasPrefix(words[n].text, "-")) {
+		n-- // an upper-case command, such as LS
+	}
+	for _, w := range words[:n] {
+		if w.assign {
+			spec.Env = append(spec.Env, w.text)
+		} else {
+			spec.Pass = append(spec.Pass, w.text)
+		}
+	}
+	words = words[n:]
 	if len(words) == 0 {
 		return spec, &SpecError{Offset: start, Msg: "environment without a command"}
 	}
@@ -88,7 +114,7 @@ func buildSpec(words []word) (ServerSpec, *SpecError) {
 	if err != nil || u.Host == "" {
 		return spec, &SpecError{Offset: cmd.pos, Msg: fmt.Sprintf("invalid URL %q", cmd.text)}
 	}
-	if len(spec.Env) > 0 || len(words) > 1 {
+	if len(spec.Env) > 0 || len(spec.Pass) > 0 || len(words) > 1 {
 		return spec, &SpecError{Offset: cmd.pos, Msg: "a URL server takes no arguments or environment"}
 	}
 	spec.URL = cmd.text
@@ -105,6 +131,7 @@ type word struct {
 	text   string
 	pos    int  // offset of its first byte in the spec
 	assign bool // starts with an unquoted NAME=
+	name   bool // is an unquoted upper-case NAME, a variable to pass through
 }
 
 // splitServers splits s at unquoted ';' into servers, and each server into
@@ -130,6 +157,7 @@ func splitServers(s string) ([][]word, *SpecError) {
 	end := func() {
 		if w != nil {
 			w.text = b.String()
+			w.name = plain && isPassName(w.text)
 			words = append(words, *w)
 			w = nil
 		}
@@ -197,6 +225,12 @@ func isEnvName(s string) bool {
 		}
 	}
 	return true
+}
+
+// isPassName reports whether s can be a bare NAME on a spec line: an
+// environment variable name in upper case.
+func isPassName(s string) bool {
+	return isEnvName(s) && strings.ToUpper(s) == s
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

@@ -35,6 +35,19 @@ func TestParseSpec(t *testing.T) {
 		{"env value with =", "K=a=b ./A", []ServerSpec{{Command: "./A", Env: []string{"K=a=b"}}}},
 		{"quoted name is not env", `"K=V" ./A`, []ServerSpec{{Command: "K=V", Args: []string{"./A"}}}},
 		{"bad name is not env", "1K=V ./A", []ServerSpec{{Command: "1K=V", Args: []string{"./A"}}}},
+		{"pass one", "GEMINI_API_KEY bin/imagen", []ServerSpec{{Command: "bin/imagen", Pass: []string{"GEMINI_API_KEY"}}}},
+		{"pass several with env", "GCP_PROJECT LOG=debug GOOGLE_APPLICATION_CREDENTIALS bin/imagen -dir d", []ServerSpec{
+			{Command: "bin/imagen", Args: []string{"-dir", "d"}, Env: []string{"LOG=debug"}, Pass: []string{"GCP_PROJECT", "GOOGLE_APPLICATION_CREDENTIALS"}},
+		}},
+		{"pass per server", "KEY_1 ./a;./b", []ServerSpec{{Command: "./a", Pass: []string{"KEY_1"}}, {Command: "./b"}}},
+		{"upper-case command alone", "LS;GlobTool", []ServerSpec{{Command: "LS"}, {Command: "GlobTool"}}},
+		{"upper-case command with flags", "LS -root /src", []ServerSpec{{Command: "LS", Args: []string{"-root", "/src"}}}},
+		{"pass to upper-case command", "KEY LS -root /src", []ServerSpec{{Command: "LS", Args: []string{"-root", "/src"}, Pass: []string{"KEY"}}}},
+		{"pass to last upper-case word", "KEY LS", []ServerSpec{{Command: "LS", Pass: []string{"KEY"}}}},
+		{"env then upper-case command", "K=V LS -x", []ServerSpec{{Command: "LS", Args: []string{"-x"}, Env: []string{"K=V"}}}},
+		{"lower-case is a command", "gemini_api_key bin/imagen", []ServerSpec{{Command: "gemini_api_key", Args: []string{"bin/imagen"}}}},
+		{"quoted upper-case is a command", "'LS' X", []ServerSpec{{Command: "LS", Args: []string{"X"}}}},
+		{"digit first is a command", "1KEY bin/x", []ServerSpec{{Command: "1KEY", Args: []string{"bin/x"}}}},
 		{"url", "http://localhost:8081/mcp; HTTPS://h.example/x", []ServerSpec{{URL: "http://localhost:8081/mcp"}, {URL: "HTTPS://h.example/x"}}},
 		{"utf-8", "./outil 'été'", []ServerSpec{{Command: "./outil", Args: []string{"été"}}}},
 	}
@@ -64,6 +77,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{`./A;;"" x`, SpecError{Server: 3, Offset: 5, Msg: "empty command"}},
 		{`http://h/mcp -x`, SpecError{Server: 1, Offset: 0, Msg: "a URL server takes no arguments or environment"}},
 		{`K=V http://h/mcp`, SpecError{Server: 1, Offset: 4, Msg: "a URL server takes no arguments or environment"}},
+		{`KEY http://h/mcp`, SpecError{Server: 1, Offset: 4, Msg: "a URL server takes no arguments or environment"}},
 		{`http:///nohost`, SpecError{Server: 1, Offset: 0, Msg: `invalid URL "http:///nohost"`}},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,7 @@
 package toolbox
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -17,10 +18,12 @@ import (
 // The test binary doubles as the MCP servers the tests start: with
 // TOOLBOX_TEST_SERVER set, it serves over stdio instead of running tests.
 const (
-	modeEnv  = "TOOLBOX_TEST_SERVER" // tools, fail or hang
+	modeEnv  = "TOOLBOX_TEST_SERVER" // tools, env, flood, fail or hang
 	tagEnv   = "TOOLBOX_TEST_TAG"    // echoed by echo; adds a tool "only_<tag>"
 	manyEnv  = "TOOLBOX_TEST_MANY"   // number of extra tools t000...
 	pageSize = 4
+
+	floodLines = 100_000
 )
 
 func TestMain(m *testing.M) {
@@ -46,6 +49,19 @@ func serve(mode string) int {
 	var many int
 	fmt.Sscan(os.Getenv(manyEnv), &many)
 	srv := newTestServer(os.Getenv(tagEnv), many, true)
+	switch mode {
+	case "env":
+		mcp.AddTool(srv, &mcp.Tool{Name: "environ", Description: "the server's environment, one K=V a line"},
+			func(context.Context, *mcp.CallToolRequest, none) (*mcp.CallToolResult, any, error) {
+				return text(strings.Join(os.Environ(), "\n")), nil, nil
+			})
+	case "flood": // floodLines lines on stderr before serving
+		w := bufio.NewWriter(os.Stderr)
+		for i := range floodLines {
+			fmt.Fprintf(w, "flood line %d of a tool that logs far too much\n", i)
+		}
+		w.Flush()
+	}
 	if err := srv.Run(context.Background(), &mcp.StdioTransport{}); err != nil {
 		fmt.Fprintln(os.Stderr, "serving:", err)
 		return 1

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,8 +24,9 @@ var ErrClosed = errors.New("toolbox closed")
 
 // Options configure a [Toolbox]. A nil *Options means all defaults.
 type Options struct {
-	// Logger receives the servers' stderr, line by line, and lifecycle
-	// events, each with a "server" attribute. Nil discards them.
+	// Logger receives the servers' stderr, line by line (INFO "server
+	// stderr", rate-limited: see StderrBurst), and lifecycle events, each
+	// with a "server" attribute. Nil discards them.
 	Logger *slog.Logger
 	// CallTimeout bounds each tool call; zero means 5 minutes.
 	CallTimeout time.Duration
@@ -36,6 +39,28 @@ type Options struct {
 	// HTTPClient dials streamable HTTP servers; nil means
 	// http.DefaultClient.
 	HTTPClient *http.Client
+
+	// Environ returns the host's environment as "K=V" entries; nil means
+	// os.Environ. A stdio server does not inherit it: it gets the
+	// variables of [BaseEnv], those named in PassEnv, those named in its
+	// [ServerSpec.Pass], then its [ServerSpec.Env]. New reads Environ
+	// once; restarted servers get the same environment.
+	Environ func() []string
+	// PassEnv names host variables passed to every stdio server. A name
+	// here or in a ServerSpec.Pass that the host has not set is logged as
+	// a warning by New.
+	PassEnv []string
+
+	// StderrBurst and StderrRate bound the stderr lines of one server that
+	// reach Logger: a burst of StderrBurst lines, then StderrRate lines a
+	// second. Lines over the limit are dropped from the log (not from the
+	// tail a start error quotes) and counted; a WARN "dropped stderr
+	// lines" gives the count when logging resumes and when the process
+	// exits. Zero means 100 lines and 10 lines a second.
+	StderrBurst int
+	StderrRate  float64
+	// Now is the clock of the stderr limit; nil means time.Now.
+	Now func() time.Time
 }
 
 // A Tool is a tool of one of the toolbox's servers.
@@ -94,6 +119,26 @@ func New(ctx context.Context, specs []ServerSpec, opts *Options) (*Toolbox, erro
 	if o.ClientVersion == "" {
 		o.ClientVersion = "dev"
 	}
+	if o.Environ == nil {
+		o.Environ = os.Environ
+	}
+	if o.StderrBurst <= 0 {
+		o.StderrBurst = 100
+	}
+	if o.StderrRate <= 0 {
+		o.StderrRate = 10
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if err := checkNames(o.PassEnv); err != nil {
+		return nil, fmt.Errorf("variables to pass to every server: %w", err)
+	}
+	host := newHostEnv(o.Environ())
+	common, missing := host.pass(o.PassEnv)
+	if len(missing) > 0 {
+		o.Logger.Warn("variables to pass to every server are not set", "names", missing)
+	}
 	client := mcp.NewClient(&mcp.Implementation{Name: o.ClientName, Version: o.ClientVersion}, nil)
 
 	names := serverNames(specs)
@@ -102,6 +147,11 @@ func New(ctx context.Context, specs []ServerSpec, opts *Options) (*Toolbox, erro
 	errs := make([]error, len(specs))
 	var wg sync.WaitGroup
 	for i, spec := range specs {
+		if err := checkNames(spec.Pass); err != nil {
+			return nil, fmt.Errorf("variables to pass to server %q: %w", names[i], err)
+		}
+	}
+	for i, spec := range specs {
 		s := &server{
 			name:         names[i],
 			spec:         spec,
@@ -109,7 +159,15 @@ func New(ctx context.Context, specs []ServerSpec, opts *Options) (*Toolbox, erro
 			httpClient:   o.HTTPClient,
 			log:          o.Logger.With("server", names[i]),
 			startTimeout: o.StartTimeout,
+			stderrLimit:  newBucket(o.StderrBurst, o.StderrRate, o.Now),
 			lock:         make(chan struct{}, 1),
+		}
+		if spec.URL == "" {
+			own, missing := host.pass(spec.Pass)
+			if len(missing) > 0 {
+				s.log.Warn("variables to pass to the server are not set", "names", missing)
+			}
+			s.env = slices.Concat(host.base, common, own, spec.Env)
 		}
 		servers[i] = s
 		wg.Go(func() { lists[i], errs[i] = s.open(ctx) })
