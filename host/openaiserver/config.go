@@ -13,6 +13,7 @@ import (
 	"github.com/owulveryck/gomcptest/host/agent"
 	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/server"
+	"github.com/owulveryck/gomcptest/host/toolbox"
 )
 
 // config is everything the server is started with.
@@ -20,6 +21,7 @@ type config struct {
 	host          string
 	port          int
 	mcpServers    string
+	toolEnv       []string
 	withAllEvents bool
 	maxSteps      int
 	toolTimeout   time.Duration
@@ -56,9 +58,17 @@ Environment:
                                      google_search_retrieval
   OPENAISERVER_API_KEYS              comma list of bearer tokens /v1/ requires
   CORS_ORIGINS                       comma list of browser origins allowed
+  TOOL_ENV                           comma list of variables for every MCP server
 
 Tool selection: a model string "gemini-2.5-flash|LS|View" offers only those
 tools for that request; a bare model name offers them all.
+Tool environment: MCP servers do not inherit this environment, which holds
+the keys above. Each gets only those of
+  %s
+that are set, those named by -tool-env or TOOL_ENV, those named by bare
+upper-case NAME words before the command on its own -mcpservers line, and
+the K=V words of that line: "GEMINI_API_KEY bin/imagen;bin/Bash" gives the
+key to imagen alone.
 Tool events: -withAllEvents, or the request header "X-Tool-Events: true",
 add tool_call and tool_response frames to the stream.
 
@@ -119,17 +129,18 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs := flag.NewFlagSet("openaiserver", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, usage, backend.Environment)
+		fmt.Fprintf(stderr, usage, backend.Environment, strings.Join(toolbox.BaseEnv(), " "))
 		fs.PrintDefaults()
 	}
 	fs.IntVar(&cfg.port, "port", port, "port to listen on (0 picks a free one)")
 	fs.StringVar(&cfg.host, "host", cfg.host, "address to bind; use 0.0.0.0 to serve other machines (set OPENAISERVER_API_KEYS then)")
-	fs.StringVar(&cfg.mcpServers, "mcpservers", "", `MCP servers to run, separated by ";": "cmd args;K=V cmd2 'quoted arg';http://host/mcp"`)
+	fs.StringVar(&cfg.mcpServers, "mcpservers", "", `MCP servers to run, separated by ";": "cmd args;K=V cmd2 'quoted arg';KEY_NAME cmd3;http://host/mcp"`)
 	fs.BoolVar(&cfg.withAllEvents, "withAllEvents", false, "stream tool_call and tool_response events on every request")
 	fs.IntVar(&cfg.maxSteps, "max-steps", agent.DefaultMaxSteps, "model turns one request may take before the host stops the loop")
 	fs.DurationVar(&cfg.toolTimeout, "tool-timeout", 15*time.Minute, "limit of one tool call")
 	fs.Int64Var(&cfg.maxBody, "max-body", server.DefaultMaxBodyBytes, "request body limit in bytes")
 	cors := fs.String("cors-origins", env("CORS_ORIGINS"), "comma list of browser origins allowed to call the API, besides the server's own")
+	toolEnv := fs.String("tool-env", env("TOOL_ENV"), "comma list of host variables passed to every MCP server (see Tool environment)")
 	keys := fs.String("api-keys", env("OPENAISERVER_API_KEYS"), "comma list of bearer tokens required on /v1/ (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -144,6 +155,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		return cfg, fmt.Errorf("-max-body must be positive")
 	}
 	cfg.corsOrigins, cfg.apiKeys = list(*cors), list(*keys)
+	cfg.toolEnv = list(*toolEnv)
 	return cfg, nil
 }
 

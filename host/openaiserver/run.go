@@ -30,7 +30,7 @@ func run(ctx context.Context, cfg config, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-mcpservers: %w", err)
 	}
-	tools, err := toolbox.New(ctx, specs, &toolbox.Options{Logger: logger, CallTimeout: cfg.toolTimeout, ClientName: "openaiserver"})
+	tools, err := toolbox.New(ctx, specs, &toolbox.Options{Logger: logger, CallTimeout: cfg.toolTimeout, ClientName: "openaiserver", PassEnv: cfg.toolEnv})
 	if err != nil {
 		return err
 	}

@@ -18,9 +18,18 @@ import (
 func Main() int {
 	var f flags
 	return toolkit.Main(toolkit.Program{
-		Name: "dispatch_agent",
-		Summary: "runs a read-only research agent (tool: dispatch_agent) on the host's Gemini model with View, GlobTool, GrepTool and LS; " +
-			"the model comes from the environment as for openaiserver:\n" + backend.Environment,
+		Name:    "dispatch_agent",
+		Summary: "runs a read-only research agent (tool: dispatch_agent) on the host's Gemini model with View, GlobTool, GrepTool and LS",
+		Environment: backend.Environment + "\n" +
+			"The model comes from the environment, as for openaiserver, which gives its\n" +
+			"tools a minimal environment, without keys: name what dispatch_agent needs\n" +
+			"before it on its -mcpservers line; for the Gemini API\n" +
+			"  openaiserver -mcpservers \"GEMINI_API_KEY /path/to/dispatch_agent\"\n" +
+			"for Vertex AI (gcloud's default credentials are found through HOME; name\n" +
+			"GOOGLE_APPLICATION_CREDENTIALS too for a key file)\n" +
+			"  openaiserver -mcpservers \"GCP_PROJECT GCP_REGION /path/to/dispatch_agent\"\n" +
+			"and GCP_PROJECT MODEL_BASE_URL for fakegemini. The tool binaries it starts\n" +
+			"(-glob-path and the like) get a minimal environment in turn, without keys.\n",
 		Instructions: "dispatch_agent answers a question about files with a research agent of its own; give it a self-contained prompt.",
 		Example:      toolkit.Example{Tool: "dispatch_agent", Arguments: `{"prompt":"Which files define main?","path":"/src/project"}`},
 		Flags:        f.bind,

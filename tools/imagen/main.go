@@ -21,6 +21,7 @@ func Main() int {
 	f := &flags{}
 	return toolkit.Main(toolkit.Program{
 		Name:         "imagen",
+		Environment:  environment("imagen"),
 		Summary:      "generates images from a prompt with Imagen or a Gemini image model and saves them (tool: imagen)",
 		Instructions: "imagen makes images from a description; it returns them with the paths of the saved files.",
 		Example:      toolkit.Example{Tool: "imagen", Arguments: `{"prompt":"a watercolour lighthouse at dawn","aspectRatio":"16:9"}`},
@@ -41,6 +42,7 @@ func EditMain() int {
 	f := &flags{}
 	return toolkit.Main(toolkit.Program{
 		Name:         "imagen_edit",
+		Environment:  environment("imagen_edit"),
 		Summary:      "edits images following plain-language instructions with a Gemini image model and saves them (tool: imagen_edit)",
 		Instructions: "imagen_edit changes an image (a file path, or base64 data) as instructed; it returns the edited image with the path of the saved file.",
 		Example:      toolkit.Example{Tool: "imagen_edit", Arguments: `{"image_path":"/tmp/cat.png","edit_instruction":"add a red hat"}`},
@@ -53,6 +55,20 @@ func EditMain() int {
 			return RegisterEdit(s, opts)
 		},
 	})
+}
+
+// environment is the -help text on what the binary called name reads from
+// its environment, and how to have openaiserver pass it.
+func environment(name string) string {
+	return "  IMAGE_DIR, IMAGE_BASE_URL               the defaults of -dir and -image-url\n" +
+		backend.Environment + "\n" +
+		"openaiserver gives its tools a minimal environment, without keys: name what\n" +
+		name + " needs before it on its -mcpservers line; for the Gemini API\n" +
+		"  openaiserver -mcpservers \"GEMINI_API_KEY /path/to/" + name + "\"\n" +
+		"for Vertex AI (gcloud's default credentials are found through HOME; name\n" +
+		"GOOGLE_APPLICATION_CREDENTIALS too for a key file)\n" +
+		"  openaiserver -mcpservers \"GCP_PROJECT GCP_REGION /path/to/" + name + "\"\n" +
+		"and GCP_PROJECT MODEL_BASE_URL for fakegemini.\n"
 }
 
 type flags struct {

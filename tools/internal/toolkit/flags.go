@@ -67,6 +67,9 @@ func usage(fs *flag.FlagSet, p Program) {
 	fmt.Fprintf(w, "serves streamable HTTP at http://ADDR/mcp instead and logs the URL.\n\n")
 	fmt.Fprintf(w, "Flags:\n")
 	fs.PrintDefaults()
+	if p.Environment != "" {
+		fmt.Fprintf(w, "\nEnvironment:\n%s", p.Environment)
+	}
 	fmt.Fprintf(w, "\nExamples:\n")
 	fmt.Fprintf(w, "  # give the tools to the model of openaiserver (servers separated by ';')\n")
 	fmt.Fprintf(w, "  openaiserver -mcpservers \"/path/to/%s\"\n\n", p.Name)

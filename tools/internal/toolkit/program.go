@@ -31,6 +31,11 @@ type Program struct {
 	Instructions string
 	// Example is one call of the binary's main tool, for --help.
 	Example Example
+	// Environment, if set, lists the variables the binary reads, for
+	// --help, one per line and indented, ending in a newline. Hosts that
+	// give their tools a minimal environment (openaiserver does) must be
+	// told to pass them, so say how.
+	Environment string
 	// Flags, if set, defines the binary's own flags next to the common ones.
 	Flags func(*flag.FlagSet)
 	// Register adds the binary's tools to s. It runs after flag parsing, so
