@@ -22,7 +22,7 @@ func DefaultBanned() []string {
 // wrappers run their first non-option argument as a command.
 var wrappers = map[string]bool{
 	"builtin": true, "command": true, "env": true, "exec": true, "nice": true,
-	"nohup": true, "setsid": true, "stdbuf": true, "sudo": true, "doas": true,
+	"nohup": true, "setsid": true, "stdbuf": true, "sudo": true, "doas": true, "busybox": true,
 	"time": true, "timeout": true, "watch": true, "xargs": true,
 }
 
@@ -31,7 +31,9 @@ var wrappers = map[string]bool{
 var lookups = map[string]bool{"which": true, "type": true, "whereis": true}
 
 // shells run the script given after -c.
-var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true}
+var shells = map[string]bool{
+	"sh": true, "bash": true, "dash": true, "zsh": true, "ksh": true, "ash": true, "mksh": true,
+}
 
 // findBanned parses script as bash and returns the first command it would
 // run whose name is in banned, or "" if none is. It looks at every simple
@@ -39,15 +41,16 @@ var shells = map[string]bool{"sh": true, "bash": true, "dash": true, "zsh": true
 // functions), at what a quote-free reading of its literal name gives
 // (c"u"rl, 'wget', /usr/bin/nc, \curl), at the command after wrappers
 // (env, sudo, xargs, ...), at the names that which, type and whereis
-// look up ($(which curl)) and into the script of eval and sh -c.
+// look up ($(which curl)) and into the script of eval and of a shell's -c,
+// whatever options come with it (bash -lc, sh -ec, env bash --login -c).
 //
 // It cannot see a name built at run time ($cmd, $(echo curl), $'\x63url',
 // {curl,}, /usr/bin/cur?), a wrapper option that takes a value (env -u X
-// curl, exec -a x curl, sudo -u root curl), options grouped with -c
-// (bash -lc), commands run by other programs (find -exec, busybox) or a
-// script piped into a shell: the check stops a model's mistakes, not a
-// determined attacker. A script that does
-// not parse is an error, since bash would not run it either.
+// curl, exec -a x curl, sudo -u root curl), commands run by other
+// programs (find -exec, git -c core.pager=...) or a script piped into a
+// shell: the check stops a model's mistakes, not a determined attacker.
+// A script that does not parse is an error, since bash would not run it
+// either.
 func findBanned(script string, banned map[string]bool) (string, error) {
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(script), "")
 	if err != nil {
@@ -83,12 +86,7 @@ func checkCall(args []*syntax.Word, banned map[string]bool) (string, error) {
 		case base == "eval":
 			return checkScript(args[1:], banned)
 		case shells[base]:
-			for i, a := range args[1:] {
-				if s, _ := literal(a); s == "-c" {
-					return checkScript(args[i+2:i+3], banned)
-				}
-			}
-			return "", nil
+			return checkScript(shellScript(args[1:]), banned)
 		case lookups[base]:
 			for _, a := range args[1:] {
 				if s, ok := literal(a); ok && banned[path.Base(s)] {
@@ -103,6 +101,44 @@ func checkCall(args []*syntax.Word, banned map[string]bool) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// shellScript returns the word that a shell given args runs as a script
+// because of -c, wherever c is in the options (bash -lc, sh -ec, bash -l
+// -c, bash --login -c), or nil when args run a script file or nothing.
+// It follows the options of bash, which the other shells share: -o and -O
+// take a value, as do --rcfile and --init-file, and - or -- ends them.
+func shellScript(args []*syntax.Word) []*syntax.Word {
+	script := false
+	for i := 0; i < len(args); i++ {
+		s, ok := literal(args[i])
+		switch {
+		case !ok || !(strings.HasPrefix(s, "-") || strings.HasPrefix(s, "+")):
+			// The first operand: the script with -c, else a script file.
+		case s == "-" || s == "--":
+			i++
+		case s == "--rcfile" || s == "--init-file":
+			i++
+			continue
+		case strings.HasPrefix(s, "--"):
+			continue
+		default:
+			for _, c := range s[1:] {
+				switch {
+				case c == 'c' && s[0] == '-':
+					script = true
+				case c == 'o' || c == 'O':
+					i++
+				}
+			}
+			continue
+		}
+		if script && i < len(args) {
+			return args[i : i+1]
+		}
+		return nil
+	}
+	return nil
 }
 
 // checkScript checks the literal words of args, joined by spaces, as a

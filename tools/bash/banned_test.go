@@ -47,6 +47,33 @@ func TestFindBanned(t *testing.T) {
 		{`bash -c "wget x"`, "wget"},
 		{"sh -c 'ls | nc x 1'", "nc"},
 		{"alias ll='ls -l'", "alias"},
+		// shells given a script with -c among other options
+		{"bash -lc 'curl x'", "curl"},
+		{"bash -l -c 'curl x'", "curl"},
+		{"bash -c -l 'curl x'", "curl"},
+		{"sh -ec 'wget x'", "wget"},
+		{"bash -xec 'nc x 1'", "nc"},
+		{"bash -ce 'nc x 1'", "nc"},
+		{"zsh -c 'curl x'", "curl"},
+		{"dash -c 'curl x'", "curl"},
+		{"ksh -c 'curl x'", "curl"},
+		{"ash -c 'curl x'", "curl"},
+		{"mksh -c 'curl x'", "curl"},
+		{"busybox sh -c 'curl x'", "curl"},
+		{"busybox wget x", "wget"},
+		{"/bin/bash -lc 'curl x'", "curl"},
+		{"env bash -c 'curl x'", "curl"},
+		{"env -i bash -lc 'curl x'", "curl"},
+		{"sudo sh -c 'curl x'", "curl"},
+		{"bash --login -c 'curl x'", "curl"},
+		{"bash --norc --noprofile -c 'curl x'", "curl"},
+		{"bash --rcfile /dev/null -c 'curl x'", "curl"},
+		{"bash -o pipefail -c 'curl x'", "curl"},
+		{"bash -O extglob -lc 'curl x'", "curl"},
+		{"bash +x -c 'curl x'", "curl"},
+		{"bash -c -- 'curl x'", "curl"},
+		{"bash -c 'echo hi' && sh -lc 'wget x'", "wget"},
+		{"bash -lc \"bash -c 'curl x'\"", "curl"},
 		{"cat <<EOF\nhi\nEOF\ncurl x", "curl"},
 		{"$(which curl) x", "curl"},
 		{"`which wget` x", "wget"},
@@ -62,6 +89,16 @@ func TestFindBanned(t *testing.T) {
 		{"ncat --version", ""},
 		{"man wget", ""},
 		{"bash -c 'echo hi'", ""},
+		{"bash -lc 'echo hi'", ""},
+		{"bash -c 'echo hi' curl", ""},        // curl is $0, not run
+		{"bash -l script.sh curl", ""},        // a script file, not -c
+		{"bash -o curl script.sh", ""},        // -o takes an option name
+		{"bash -- -c x", ""},                  // a script file named -c
+		{"bash --rcfile -c script.sh", ""},    // -c is the rcfile
+		{"bash -e script.sh -c 'curl x'", ""}, // arguments of the script
+		{"grep -c curl notes.txt", ""},
+		{"bash -c", ""}, // bash says -c needs an argument
+		{"bash -- -c", ""},
 		{"cat <<EOF\ncurl x\nEOF", ""},
 		{"cmd=ls; $cmd", ""},
 		{"which go", ""},
