@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -29,29 +30,41 @@ type Toolbox interface {
 // Options.MaxSteps is zero.
 const DefaultMaxSteps = 25
 
+// DefaultMaxToolCalls is the number of host tool calls one model turn may
+// start when Options.MaxToolCalls is zero.
+const DefaultMaxToolCalls = 16
+
 // Options configure an Agent. The zero value is usable.
 type Options struct {
 	// MaxSteps caps the model turns of one run (default DefaultMaxSteps).
 	MaxSteps int
-	Logger   *slog.Logger
+	// MaxToolCalls caps the host tool calls one turn may start, all at
+	// once (default DefaultMaxToolCalls); calls past it get an error
+	// result, and the model may ask again in its next turn.
+	MaxToolCalls int
+	Logger       *slog.Logger
 }
 
 // Agent runs conversations on one provider with one toolbox. It is safe for
 // concurrent use: each Run is independent.
 type Agent struct {
-	provider llm.Provider
-	tools    Toolbox
-	maxSteps int
-	logger   *slog.Logger
+	provider     llm.Provider
+	tools        Toolbox
+	maxSteps     int
+	maxToolCalls int
+	logger       *slog.Logger
 }
 
 // New returns an Agent. tools may be nil when the host runs no tools; opts
 // may be nil.
 func New(p llm.Provider, tools Toolbox, opts *Options) *Agent {
-	a := &Agent{provider: p, tools: tools, maxSteps: DefaultMaxSteps, logger: slog.New(slog.DiscardHandler)}
+	a := &Agent{provider: p, tools: tools, maxSteps: DefaultMaxSteps, maxToolCalls: DefaultMaxToolCalls, logger: slog.New(slog.DiscardHandler)}
 	if opts != nil {
 		if opts.MaxSteps > 0 {
 			a.maxSteps = opts.MaxSteps
+		}
+		if opts.MaxToolCalls > 0 {
+			a.maxToolCalls = opts.MaxToolCalls
 		}
 		if opts.Logger != nil {
 			a.logger = opts.Logger
@@ -63,7 +76,9 @@ func New(p llm.Provider, tools Toolbox, opts *Options) *Agent {
 // Input is what one run works on.
 type Input struct {
 	// Request is the conversation. Run appends the turns it makes to a copy
-	// of its messages; the caller's slice is not modified.
+	// of its messages; the caller's slice is not modified. Its Tools are
+	// the only ones that run: the model may name another (a prompt
+	// injection may ask it to), and gets an error result instead.
 	Request *llm.Request
 	// ClientTools names the tools of Request.Tools that the client runs
 	// itself: a turn that calls one ends the run, handing the calls to the
@@ -107,7 +122,7 @@ func (a *Agent) Run(ctx context.Context, in Input, emit func(Event) error) error
 			}
 			return a.finish(emit, total, llm.FinishToolCalls)
 		}
-		results, err := a.runTools(ctx, turn.calls, emit)
+		results, err := a.runTools(ctx, turn.calls, offered(req.Tools), emit)
 		if err != nil {
 			return err
 		}
@@ -199,19 +214,37 @@ func (a *Agent) modelTurn(ctx context.Context, req *llm.Request, separate bool, 
 	return t, ctx.Err()
 }
 
+// offered returns the names of tools, which are the tools a run may call.
+func offered(tools []llm.Tool) []string {
+	names := make([]string, len(tools))
+	for i, t := range tools {
+		names[i] = t.Name
+	}
+	return names
+}
+
 // runTools runs the host's calls concurrently. Results are emitted as they
-// complete and returned in call order.
-func (a *Agent) runTools(ctx context.Context, calls []llm.ToolCall, emit func(Event) error) ([]llm.ToolResult, error) {
+// complete and returned in call order. A call of a tool that was not
+// offered, or past the turn's cap, does not run: its result is an error
+// the model can read.
+func (a *Agent) runTools(ctx context.Context, calls []llm.ToolCall, offered []string, emit func(Event) error) ([]llm.ToolResult, error) {
 	type done struct {
 		i      int
 		result llm.ToolResult
 		took   time.Duration
 	}
 	ch := make(chan done, len(calls))
+	started := 0
 	for i := range calls {
 		if err := emit(Event{Kind: EventToolCall, ToolCall: &calls[i]}); err != nil {
 			return nil, err
 		}
+		if refusal := a.refuse(calls[i], offered, started); refusal != "" {
+			a.logger.LogAttrs(ctx, slog.LevelWarn, "tool call refused", slog.String("tool", calls[i].Name), slog.String("reason", refusal))
+			ch <- done{i: i, result: llm.ToolResult{CallID: calls[i].ID, Name: calls[i].Name, IsError: true, Content: refusal}}
+			continue
+		}
+		started++
 		go func() {
 			start := time.Now()
 			r := a.call(ctx, calls[i])
@@ -230,6 +263,21 @@ func (a *Agent) runTools(ctx context.Context, calls []llm.ToolCall, emit func(Ev
 		}
 	}
 	return results, ctx.Err()
+}
+
+// refuse says why c may not run, or "" when it may.
+func (a *Agent) refuse(c llm.ToolCall, offered []string, started int) string {
+	if !slices.Contains(offered, c.Name) {
+		list := "none"
+		if len(offered) > 0 {
+			list = strings.Join(offered, ", ")
+		}
+		return fmt.Sprintf("tool %q was not offered in this conversation, so it was not run; the tools you may call are: %s", c.Name, list)
+	}
+	if started >= a.maxToolCalls {
+		return fmt.Sprintf("not run: one turn may start at most %d tool calls; call this one again in your next turn", a.maxToolCalls)
+	}
+	return ""
 }
 
 // call runs one tool call; every failure becomes an error result the model

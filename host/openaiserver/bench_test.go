@@ -46,7 +46,9 @@ func BenchmarkOfflineChat(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		w := httptest.NewRecorder()
-		srv.ServeHTTP(w, httptest.NewRequest("POST", "/v1/chat/completions", strings.NewReader(body)))
+		req := httptest.NewRequest("POST", "http://127.0.0.1/v1/chat/completions", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		srv.ServeHTTP(w, req)
 		if !strings.Contains(w.Body.String(), "data: [DONE]") || !strings.Contains(w.Body.String(), " 0 seconds") {
 			b.Fatalf("status %d: %s", w.Code, w.Body)
 		}

@@ -30,6 +30,9 @@ type config struct {
 	apiKeys       []string
 	logLevel      slog.Level
 	logJSON       bool
+	// limits holds the server's limits and allowed hosts; run fills in
+	// the rest of the server's options.
+	limits server.Options
 
 	backend  backend.Config
 	builtins []string
@@ -58,6 +61,7 @@ Environment:
                                      google_search_retrieval
   OPENAISERVER_API_KEYS              comma list of bearer tokens /v1/ requires
   CORS_ORIGINS                       comma list of browser origins allowed
+  ALLOWED_HOSTS                      comma list of names clients may use in Host
   TOOL_ENV                           comma list of variables for every MCP server
 
 Tool selection: a model string "gemini-2.5-flash|LS|View" offers only those
@@ -69,6 +73,10 @@ that are set, those named by -tool-env or TOOL_ENV, those named by bare
 upper-case NAME words before the command on its own -mcpservers line, and
 the K=V words of that line: "GEMINI_API_KEY bin/imagen;bin/Bash" gives the
 key to imagen alone.
+Safety: requests must name this server in their Host header (localhost, the
+address it binds, or a name of -allowed-hosts: this stops DNS rebinding),
+come from its own origin or one of -cors-origins, and send JSON. The
+limits below bound what a client can take; SECURITY.md explains each.
 Tool events: -withAllEvents, or the request header "X-Tool-Events: true",
 add tool_call and tool_response frames to the stream.
 
@@ -142,6 +150,15 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	cors := fs.String("cors-origins", env("CORS_ORIGINS"), "comma list of browser origins allowed to call the API, besides the server's own")
 	toolEnv := fs.String("tool-env", env("TOOL_ENV"), "comma list of host variables passed to every MCP server (see Tool environment)")
 	keys := fs.String("api-keys", env("OPENAISERVER_API_KEYS"), "comma list of bearer tokens required on /v1/ (empty: none)")
+	hosts := fs.String("allowed-hosts", env("ALLOWED_HOSTS"), `comma list of host names clients may reach the server by, besides localhost and the bound address ("*.example.com" for subdomains)`)
+	lim := &cfg.limits
+	fs.Int64Var(&lim.MaxBodyMemory, "max-body-memory", server.DefaultMaxBodyMemory, "bytes of request bodies held at once by all requests; past it, 429")
+	fs.IntVar(&lim.MaxConcurrent, "max-concurrent", server.DefaultMaxConcurrent, "chat completions served at once; past it, 429 with Retry-After")
+	fs.IntVar(&lim.MaxConnections, "max-conns", server.DefaultMaxConnections, "client connections open at once; past it, new ones are closed")
+	fs.IntVar(&lim.MaxToolCalls, "max-tool-calls", agent.DefaultMaxToolCalls, "tool calls one model turn may start; the model is told of the others")
+	fs.DurationVar(&lim.ReadTimeout, "read-timeout", server.DefaultReadTimeout, "limit for receiving a request, headers and body")
+	fs.DurationVar(&lim.WriteTimeout, "write-timeout", server.DefaultWriteTimeout, "limit of each write to a client: a whole answer, or one frame of a stream")
+	fs.DurationVar(&lim.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "how long a keep-alive connection may wait for its next request")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -151,9 +168,19 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	if cfg.maxSteps < 1 {
 		return cfg, fmt.Errorf("-max-steps must be at least 1")
 	}
-	if cfg.maxBody < 1 {
-		return cfg, fmt.Errorf("-max-body must be positive")
+	for name, v := range map[string]int64{
+		"-max-body": cfg.maxBody, "-max-body-memory": lim.MaxBodyMemory, "-max-concurrent": int64(lim.MaxConcurrent),
+		"-max-conns": int64(lim.MaxConnections), "-max-tool-calls": int64(lim.MaxToolCalls),
+		"-read-timeout": int64(lim.ReadTimeout), "-write-timeout": int64(lim.WriteTimeout), "-idle-timeout": int64(lim.IdleTimeout),
+	} {
+		if v < 1 {
+			return cfg, fmt.Errorf("%s must be positive", name)
+		}
 	}
+	if lim.MaxBodyMemory < cfg.maxBody {
+		return cfg, fmt.Errorf("-max-body-memory (%d) must be at least -max-body (%d)", lim.MaxBodyMemory, cfg.maxBody)
+	}
+	lim.AllowedHosts = list(*hosts)
 	cfg.corsOrigins, cfg.apiKeys = list(*cors), list(*keys)
 	cfg.toolEnv = list(*toolEnv)
 	return cfg, nil

@@ -36,23 +36,28 @@ func run(ctx context.Context, cfg config, stderr io.Writer) error {
 	}
 	defer tools.Close()
 
-	srv := server.New(provider, &server.Options{
-		Logger:         logger,
-		Toolbox:        tools,
-		MaxBodyBytes:   cfg.maxBody,
-		ToolEvents:     cfg.withAllEvents,
-		MaxSteps:       cfg.maxSteps,
-		APIKeys:        cfg.apiKeys,
-		AllowedOrigins: cfg.corsOrigins,
-		BuiltinTools:   cfg.builtins,
-		UI:             ui.Handler(),
-	})
+	opts := cfg.limits
+	opts.Logger = logger
+	opts.Toolbox = tools
+	opts.MaxBodyBytes = cfg.maxBody
+	opts.ToolEvents = cfg.withAllEvents
+	opts.MaxSteps = cfg.maxSteps
+	opts.APIKeys = cfg.apiKeys
+	opts.AllowedOrigins = cfg.corsOrigins
+	opts.BuiltinTools = cfg.builtins
+	opts.UI = ui.Handler()
+	srv := server.New(provider, &opts)
 	l, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
 	if err != nil {
 		return err
 	}
-	if ip := net.ParseIP(cfg.host); (ip == nil || !ip.IsLoopback()) && len(cfg.apiKeys) == 0 {
-		logger.Warn("serving beyond this machine without API keys: anyone who reaches the port can run the tools", "host", cfg.host)
+	if ip := net.ParseIP(cfg.host); ip == nil || !ip.IsLoopback() {
+		if len(cfg.apiKeys) == 0 {
+			logger.Warn("serving beyond this machine without API keys: anyone who reaches the port can run the tools; set OPENAISERVER_API_KEYS", "host", cfg.host)
+		}
+		if len(cfg.limits.AllowedHosts) == 0 {
+			logger.Warn("no -allowed-hosts: clients must use an IP address or localhost; a request naming the server by a DNS name gets 403", "host", cfg.host)
+		}
 	}
 	logger.Info("listening", "url", "http://"+l.Addr().String(), "tools", len(tools.Tools()), "tool_events", cfg.withAllEvents, "ui", "http://"+l.Addr().String()+ui.Prefix)
 	return srv.Serve(ctx, l)

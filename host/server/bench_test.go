@@ -32,7 +32,8 @@ func BenchmarkChatCompletion(b *testing.B) {
 				`,"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Please sleep for 0 seconds, then tell me you are done."}]}`
 			b.ReportAllocs()
 			for b.Loop() {
-				req := httptest.NewRequest("POST", "/v1/chat/completions", strings.NewReader(body))
+				req := httptest.NewRequest("POST", "http://127.0.0.1/v1/chat/completions", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("X-Tool-Events", "true")
 				w := httptest.NewRecorder()
 				srv.ServeHTTP(w, req)

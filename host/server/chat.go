@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -19,12 +20,12 @@ import (
 )
 
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
-	var in openai.ChatRequest
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+	body, err := readBody(r)
+	if err != nil {
 		writeAPIError(w, decodeError(err, s.opts.MaxBodyBytes))
 		return
 	}
-	input, err := s.prepare(&in)
+	in, input, err := s.decode(body)
 	if err != nil {
 		writeAPIError(w, toAPIError(err))
 		return
@@ -43,6 +44,45 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.complete(w, r, input, &resp)
+}
+
+// readBody reads the whole body, in one allocation when its length is
+// known.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength <= 0 {
+		return io.ReadAll(r.Body)
+	}
+	b := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(r.Body, b); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = fmt.Errorf("the body is shorter than its Content-Length: %w", err)
+		}
+		return nil, err
+	}
+	return b, nil
+}
+
+// decode parses and validates a chat request body. Errors are *apiError.
+func (s *Server) decode(body []byte) (*openai.ChatRequest, agent.Input, error) {
+	in := new(openai.ChatRequest)
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, agent.Input{}, badRequest("", "the request body is empty: send a JSON chat completion request")
+	}
+	// Unmarshal, unlike a Decoder, refuses what follows the JSON value.
+	if err := json.Unmarshal(body, in); err != nil {
+		return nil, agent.Input{}, badRequest(jsonParam(err), "malformed JSON in the request body: %v", err)
+	}
+	input, err := s.prepare(in)
+	return in, input, err
+}
+
+// jsonParam names the field a JSON type error is about.
+func jsonParam(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return te.Field
+	}
+	return ""
 }
 
 // prepare validates the request and resolves its model and tools.
@@ -126,10 +166,7 @@ func decodeError(err error, limit int64) *apiError {
 	if errors.As(err, &tooBig) {
 		return &apiError{status: http.StatusRequestEntityTooLarge, typ: "invalid_request_error", code: "request_too_large", message: tooLarge(limit)}
 	}
-	if errors.Is(err, io.EOF) {
-		return badRequest("", "the request body is empty: send a JSON chat completion request")
-	}
-	return badRequest("", "malformed JSON in the request body: %v", err)
+	return badRequest("", "reading the request body: %v", err)
 }
 
 func tooLarge(limit int64) string {

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/owulveryck/gomcptest/host/agent"
 	"github.com/owulveryck/gomcptest/host/openai"
@@ -34,6 +35,8 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, input agent.In
 		}
 		return nil
 	})
+	// The answer may have taken minutes; writing it may not.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.opts.WriteTimeout)) // unsupported off a real connection
 	if err != nil {
 		if r.Context().Err() != nil {
 			return // the client went away

@@ -4,8 +4,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math"
 	"mime"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -143,6 +146,9 @@ func toLLMCall(tc openai.ToolCall, param string) (llm.ToolCall, error) {
 	if !json.Valid([]byte(args)) || args[0] != '{' {
 		return llm.ToolCall{}, badRequest(param+".function.arguments", "arguments must be a JSON object encoded as a string")
 	}
+	if !validToolName(tc.Function.Name) {
+		return llm.ToolCall{}, badRequest(param+".function.name", "a tool call needs the name of a tool, matching ^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$")
+	}
 	call := llm.ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: json.RawMessage(args)}
 	if x := tc.ExtraContent; x != nil && x.Google != nil && x.Google.ThoughtSignature != "" {
 		sig, err := base64.StdEncoding.DecodeString(x.Google.ThoughtSignature)
@@ -168,6 +174,9 @@ func userParts(content openai.Content, param string) ([]llm.Part, error) {
 				return nil, badRequest(pp+".image_url", "an image_url part needs image_url.url")
 			}
 			m, err := dataURL(p.ImageURL.URL)
+			if err == nil && !strings.HasPrefix(m.MIMEType, "image/") {
+				err = fmt.Errorf("an image_url part holds an image, not %s; send documents as file parts", m.MIMEType)
+			}
 			if err != nil {
 				return nil, badRequest(pp+".image_url.url", "%v", err)
 			}
@@ -176,11 +185,15 @@ func userParts(content openai.Content, param string) ([]llm.Part, error) {
 			if p.InputAudio == nil {
 				return nil, badRequest(pp+".input_audio", "an input_audio part needs data and format")
 			}
+			format := strings.ToLower(p.InputAudio.Format)
+			if !audioFormats[format] {
+				return nil, badRequest(pp+".input_audio.format", "unknown audio format %s: use %s", quote(p.InputAudio.Format), strings.Join(slices.Sorted(maps.Keys(audioFormats)), ", "))
+			}
 			data, err := base64.StdEncoding.DecodeString(p.InputAudio.Data)
 			if err != nil {
 				return nil, badRequest(pp+".input_audio.data", "audio data must be base64")
 			}
-			parts = append(parts, llm.Part{Media: &llm.Media{MIMEType: "audio/" + p.InputAudio.Format, Data: data}})
+			parts = append(parts, llm.Part{Media: &llm.Media{MIMEType: "audio/" + format, Data: data}})
 		case "file":
 			if p.File == nil || p.File.FileData == "" {
 				return nil, badRequest(pp+".file", "a file part needs file_data as a data URL; file ids are not supported")
@@ -198,8 +211,21 @@ func userParts(content openai.Content, param string) ([]llm.Part, error) {
 	return parts, nil
 }
 
-// dataURL decodes a data: URL. The host never fetches remote URLs on a
-// client's behalf.
+// audioFormats are the input_audio formats Gemini reads.
+var audioFormats = map[string]bool{"wav": true, "mp3": true, "aiff": true, "aac": true, "ogg": true, "flac": true}
+
+// mediaTypes are the attachment types the model reads; anything else is
+// refused here rather than passed on.
+var mediaTypes = map[string]bool{
+	"image/png": true, "image/jpeg": true, "image/webp": true, "image/heic": true, "image/heif": true, "image/gif": true,
+	"application/pdf": true, "text/plain": true, "text/csv": true, "text/markdown": true, "text/html": true, "application/json": true,
+	"audio/wav": true, "audio/x-wav": true, "audio/mp3": true, "audio/mpeg": true, "audio/aiff": true, "audio/aac": true,
+	"audio/ogg": true, "audio/flac": true, "audio/webm": true,
+	"video/mp4": true, "video/mpeg": true, "video/quicktime": true, "video/webm": true, "video/x-flv": true, "video/3gpp": true,
+}
+
+// dataURL decodes a data: URL of one of the mediaTypes. The host never
+// fetches remote URLs on a client's behalf.
 func dataURL(s string) (*llm.Media, error) {
 	rest, ok := strings.CutPrefix(s, "data:")
 	if !ok {
@@ -213,6 +239,9 @@ func dataURL(s string) (*llm.Media, error) {
 	mt, _, err := mime.ParseMediaType(typ)
 	if err != nil || typ == "" {
 		return nil, fmt.Errorf("data URL has no valid media type")
+	}
+	if !mediaTypes[mt] {
+		return nil, fmt.Errorf("media type %s is not one the model reads: use %s", mt, strings.Join(slices.Sorted(maps.Keys(mediaTypes)), ", "))
 	}
 	var data []byte
 	if isBase64 {
@@ -228,7 +257,34 @@ func dataURL(s string) (*llm.Media, error) {
 	return &llm.Media{MIMEType: mt, Data: data}, nil
 }
 
+// limitsOf checks the sampling options against the ranges the model
+// accepts, so that a bad value is the client's 400, not an upstream error.
+func limitsOf(in *openai.ChatRequest) error {
+	inRange := func(v *float64, lo, hi float64) bool { return v == nil || !math.IsNaN(*v) && *v >= lo && *v <= hi }
+	if !inRange(in.Temperature, 0, 2) {
+		return badRequest("temperature", "temperature must be between 0 and 2")
+	}
+	if !inRange(in.TopP, 0, 1) {
+		return badRequest("top_p", "top_p must be between 0 and 1")
+	}
+	for param, v := range map[string]*int{"max_tokens": in.MaxTokens, "max_completion_tokens": in.MaxCompletionTokens} {
+		if v != nil && (*v < 1 || *v > math.MaxInt32) {
+			return badRequest(param, "%s must be between 1 and %d", param, math.MaxInt32)
+		}
+	}
+	if in.Seed != nil && (*in.Seed < math.MinInt32 || *in.Seed > math.MaxInt32) {
+		return badRequest("seed", "seed must fit in 32 bits")
+	}
+	if len(in.Stop) > 5 {
+		return badRequest("stop", "stop holds at most 5 sequences")
+	}
+	return nil
+}
+
 func options(req *llm.Request, in *openai.ChatRequest) error {
+	if err := limitsOf(in); err != nil {
+		return err
+	}
 	o := &req.Options
 	o.Temperature, o.TopP, o.Seed, o.Stop = in.Temperature, in.TopP, in.Seed, in.Stop
 	o.MaxTokens = in.MaxCompletionTokens
@@ -266,6 +322,9 @@ func clientTools(in []openai.Tool) ([]llm.Tool, error) {
 		params := t.Function.Parameters
 		if len(params) == 0 || string(params) == "null" {
 			params = json.RawMessage(`{"type":"object","properties":{}}`)
+		}
+		if params[0] != '{' { // valid JSON already: the request decoded
+			return nil, badRequest(fmt.Sprintf("tools[%d].function.parameters", i), "parameters must be a JSON Schema object")
 		}
 		out = append(out, llm.Tool{Name: t.Function.Name, Description: t.Function.Description, Parameters: params})
 	}

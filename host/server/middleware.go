@@ -2,23 +2,98 @@ package server
 
 import (
 	"crypto/subtle"
+	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 )
 
+// requireJSON refuses a POST whose body is not declared as JSON. Browsers
+// send text/plain, form and multipart bodies across origins without a
+// preflight; JSON never goes without one.
+func requireJSON(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != "application/json" {
+				writeError(w, http.StatusUnsupportedMediaType, "invalid_request_error", "unsupported_media_type",
+					"the request body must be JSON, sent with Content-Type: application/json")
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// limitConcurrent answers 429 past max requests in flight, which every
+// OpenAI SDK retries after Retry-After.
+func limitConcurrent(max int, h http.Handler) http.Handler {
+	slots := make(chan struct{}, max)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+			h.ServeHTTP(w, r)
+		default:
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusTooManyRequests, "rate_limit_error", "too_many_requests",
+				fmt.Sprintf("the server is already running %d chat completions (-max-concurrent); retry shortly", max))
+		}
+	})
+}
+
 // limitBody caps request bodies; reading past the cap fails with
-// *http.MaxBytesError, which the handlers answer with 413.
+// *http.MaxBytesError, which the handlers answer with 413. It also
+// reserves the body's size from the memory budget shared by all requests
+// until the request ends, answering 429 when the budget is spent: a few
+// large bodies at once must not take the host's memory.
 func (s *Server) limitBody(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > s.opts.MaxBodyBytes {
 			writeError(w, http.StatusRequestEntityTooLarge, "invalid_request_error", "request_too_large", tooLarge(s.opts.MaxBodyBytes))
 			return
 		}
+		size := r.ContentLength
+		if size < 0 {
+			size = s.opts.MaxBodyBytes // chunked: the most it may be
+		}
+		if size > 0 {
+			if !s.bodies.reserve(size) {
+				w.Header().Set("Retry-After", "1")
+				writeError(w, http.StatusTooManyRequests, "rate_limit_error", "too_many_requests",
+					fmt.Sprintf("the server is holding as many request bodies as its memory budget allows (%d bytes, -max-body-memory); retry shortly", s.opts.MaxBodyMemory))
+				return
+			}
+			defer s.bodies.release(size)
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.opts.MaxBodyBytes)
 		h.ServeHTTP(w, r)
 	})
+}
+
+// budget counts bytes held by all requests against a limit.
+type budget struct {
+	mu        sync.Mutex
+	used, max int64
+}
+
+func (b *budget) reserve(n int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.used+n > b.max {
+		return false
+	}
+	b.used += n
+	return true
+}
+
+func (b *budget) release(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.used -= n
 }
 
 // authorize requires one of the API keys as a bearer token, when keys are

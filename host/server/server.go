@@ -1,6 +1,9 @@
 // Package server is the host's HTTP face: the OpenAI-compatible API
 // (/v1/chat/completions, /v1/models, /v1/tools), a health endpoint, and the
-// middleware that guards them (body limit, optional API keys, strict CORS).
+// middleware that guards them: an allowed-hosts check against DNS
+// rebinding, a strict CORS policy, optional API keys, JSON-only bodies,
+// limits on body size, body memory, concurrent requests and connections,
+// and read, write and idle timeouts.
 //
 // A chat request is decoded and validated, turned into an llm.Request with
 // the tools the model string selects, and run by the agent; its events are
@@ -33,6 +36,25 @@ type Toolbox interface {
 // zero. It leaves room for a few attached images or PDFs as data URLs.
 const DefaultMaxBodyBytes = 32 << 20
 
+// Defaults of the limits in Options.
+const (
+	// DefaultMaxBodyMemory is the memory all request bodies being served
+	// may hold at once.
+	DefaultMaxBodyMemory = 8 * DefaultMaxBodyBytes
+	// DefaultMaxConcurrent is the number of chat completions served at once.
+	DefaultMaxConcurrent = 64
+	// DefaultMaxConnections is the number of open client connections.
+	DefaultMaxConnections = 4096
+	// DefaultReadTimeout bounds reading a request, headers and body.
+	DefaultReadTimeout = time.Minute
+	// DefaultWriteTimeout bounds each write of a response: a whole JSON
+	// answer, or one frame of a stream.
+	DefaultWriteTimeout = time.Minute
+	// DefaultIdleTimeout is how long a keep-alive connection may wait for
+	// its next request.
+	DefaultIdleTimeout = 2 * time.Minute
+)
+
 // ToolEventsHeader is the request header that turns tool events on for one
 // request ("true" or "1"), whatever the server's default. The AgentFlow UI
 // always sends it.
@@ -45,6 +67,29 @@ type Options struct {
 	Toolbox Toolbox
 	// MaxBodyBytes limits request bodies (default DefaultMaxBodyBytes).
 	MaxBodyBytes int64
+	// MaxBodyMemory limits the bytes of all the request bodies held at
+	// once (default DefaultMaxBodyMemory; at least MaxBodyBytes). A body
+	// is counted from its arrival to the end of its request.
+	MaxBodyMemory int64
+	// MaxConcurrent limits the chat completions served at once (default
+	// DefaultMaxConcurrent); past it, requests get 429 with Retry-After.
+	MaxConcurrent int
+	// MaxToolCalls limits the host tool calls one model turn may start
+	// (default agent.DefaultMaxToolCalls).
+	MaxToolCalls int
+	// AllowedHosts are the names, besides localhost and the addresses the
+	// server binds, that a request's Host may give: "agents.example.com",
+	// "*.example.com" for any subdomain, "*" for any name (which gives up
+	// the protection against DNS rebinding).
+	AllowedHosts []string
+	// MaxConnections, ReadTimeout, WriteTimeout and IdleTimeout apply to
+	// Serve (defaults DefaultMaxConnections, DefaultReadTimeout,
+	// DefaultWriteTimeout, DefaultIdleTimeout). WriteTimeout also applies
+	// to each write of a response served by ServeHTTP.
+	MaxConnections int
+	ReadTimeout    time.Duration
+	WriteTimeout   time.Duration
+	IdleTimeout    time.Duration
 	// ToolEvents streams tool_call/tool_response frames on every request,
 	// not only those that ask with ToolEventsHeader.
 	ToolEvents bool
@@ -76,7 +121,10 @@ type Server struct {
 	agent    *agent.Agent
 	opts     Options
 	logger   *slog.Logger
-	handler  http.Handler
+	hosts    hostPolicy
+	bodies   budget
+	mux      http.Handler // every route, without the Host check
+	handler  http.Handler // mux behind the Host check
 }
 
 // New returns a Server answering with p's models. opts may be nil.
@@ -88,9 +136,14 @@ func New(p llm.Provider, opts *Options) *Server {
 	if s.opts.Logger == nil {
 		s.opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if s.opts.MaxBodyBytes <= 0 {
-		s.opts.MaxBodyBytes = DefaultMaxBodyBytes
-	}
+	o := &s.opts
+	o.MaxBodyBytes = orDefault(o.MaxBodyBytes, DefaultMaxBodyBytes)
+	o.MaxBodyMemory = max(orDefault(o.MaxBodyMemory, DefaultMaxBodyMemory), o.MaxBodyBytes)
+	o.MaxConcurrent = orDefault(o.MaxConcurrent, DefaultMaxConcurrent)
+	o.MaxConnections = orDefault(o.MaxConnections, DefaultMaxConnections)
+	o.ReadTimeout = orDefault(o.ReadTimeout, DefaultReadTimeout)
+	o.WriteTimeout = orDefault(o.WriteTimeout, DefaultWriteTimeout)
+	o.IdleTimeout = orDefault(o.IdleTimeout, DefaultIdleTimeout)
 	if s.opts.KeepAlive <= 0 {
 		s.opts.KeepAlive = 15 * time.Second
 	}
@@ -103,23 +156,48 @@ func New(p llm.Provider, opts *Options) *Server {
 	if s.tools != nil {
 		tools = s.tools
 	}
-	s.agent = agent.New(p, tools, &agent.Options{MaxSteps: s.opts.MaxSteps, Logger: s.logger})
-	s.handler = s.routes()
+	s.agent = agent.New(p, tools, &agent.Options{MaxSteps: s.opts.MaxSteps, MaxToolCalls: s.opts.MaxToolCalls, Logger: s.logger})
+	s.bodies.max = s.opts.MaxBodyMemory
+	s.hosts = newHostPolicy(s.opts.AllowedHosts)
+	s.mux = s.routes()
+	s.handler = checkHost(s.hosts, s.mux)
 	return s
+}
+
+// orDefault returns def for a zero or negative v.
+func orDefault[T int | int64 | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 func (s *Server) routes() http.Handler {
 	api := http.NewServeMux()
-	api.HandleFunc("POST /v1/chat/completions", s.handleChat)
-	api.HandleFunc("GET /v1/models", s.handleModels)
-	api.HandleFunc("GET /v1/models/{id...}", s.handleModel)
-	api.HandleFunc("GET /v1/tools", s.handleTools)
+	route := func(method, path string, h http.HandlerFunc) {
+		api.HandleFunc(method+" "+path, h)
+		// Any other method on the path: 405, in the API's error format.
+		allow := method
+		if method == http.MethodGet {
+			allow = "GET, HEAD"
+		}
+		api.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, "invalid_request_error", "method_not_allowed",
+				r.Method+" is not allowed on "+r.URL.Path+"; use "+allow)
+		})
+	}
+	chat := limitConcurrent(s.opts.MaxConcurrent, s.limitBody(http.HandlerFunc(s.handleChat)))
+	route("POST", "/v1/chat/completions", chat.ServeHTTP)
+	route("GET", "/v1/models", s.handleModels)
+	route("GET", "/v1/models/{id...}", s.handleModel)
+	route("GET", "/v1/tools", s.handleTools)
 	api.HandleFunc("/v1/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "invalid_request_error", "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/v1/", s.authorize(s.limitBody(api)))
+	mux.Handle("/v1/", s.authorize(requireJSON(api)))
 	mux.HandleFunc("GET /health", s.handleHealth)
 	if s.opts.UI != nil {
 		mux.Handle("/ui/", s.opts.UI)
@@ -132,17 +210,24 @@ func (s *Server) routes() http.Handler {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Serve serves on l until ctx is cancelled, then shuts down gracefully,
-// giving running requests a few seconds to end.
+// giving running requests a few seconds to end. Besides the names of
+// Options.AllowedHosts, requests may name l's address in their Host.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	hs := &http.Server{
-		Handler:           s,
+		Handler:           checkHost(s.hosts.binding(l.Addr()), s.mux),
 		ReadHeaderTimeout: 10 * time.Second,
-		MaxHeaderBytes:    1 << 20,
+		// ReadTimeout covers the body too; net/http lifts it once the body
+		// is read, so a long stream is not cut. There is no WriteTimeout:
+		// each write has its own deadline (Options.WriteTimeout).
+		ReadTimeout:    s.opts.ReadTimeout,
+		IdleTimeout:    s.opts.IdleTimeout,
+		MaxHeaderBytes: 1 << 20,
 		// Requests keep ctx's values but not its cancellation: Shutdown,
 		// not ctx, ends them, so running answers can finish.
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 		ErrorLog:    slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
+	l = limitConnections(l, s.opts.MaxConnections, s.logger)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()
 	select {

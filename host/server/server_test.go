@@ -278,6 +278,7 @@ func TestErrorBeforeStreamIsAStatus(t *testing.T) {
 	ts := newServer(t, p, nil)
 	req, _ := http.NewRequestWithContext(t.Context(), "POST", ts.URL+"/v1/chat/completions",
 		strings.NewReader(`{"model":"test-model","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -328,6 +329,7 @@ func TestClientDisconnectCancelsTools(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+"/v1/chat/completions",
 		strings.NewReader(`{"model":"test-model","stream":true,"messages":[{"role":"user","content":"sleep"}]}`))
+	req.Header.Set("Content-Type", "application/json")
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		resp, err := http.DefaultClient.Do(req)
@@ -406,6 +408,7 @@ func TestKeepAliveDuringLongToolCall(t *testing.T) {
 	ts := newServer(t, p, &server.Options{Toolbox: tb, KeepAlive: 10 * time.Millisecond})
 	req, _ := http.NewRequestWithContext(t.Context(), "POST", ts.URL+"/v1/chat/completions",
 		strings.NewReader(`{"model":"test-model","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -493,6 +496,7 @@ func TestServeLetsRunningStreamsFinish(t *testing.T) {
 
 	req, _ := http.NewRequestWithContext(t.Context(), "POST", "http://"+l.Addr().String()+"/v1/chat/completions",
 		strings.NewReader(`{"model":"test-model","stream":true,"messages":[{"role":"user","content":"x"}]}`))
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()

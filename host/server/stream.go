@@ -20,6 +20,7 @@ type sseWriter struct {
 	mu      sync.Mutex
 	w       http.ResponseWriter
 	rc      *http.ResponseController
+	timeout time.Duration // of each write, so a client that stops reading is let go
 	started bool
 	buf     bytes.Buffer
 	enc     *json.Encoder // writes to buf, HTML left unescaped
@@ -72,6 +73,7 @@ func (s *sseWriter) keepAlive() {
 }
 
 func (s *sseWriter) write() error {
+	_ = s.rc.SetWriteDeadline(time.Now().Add(s.timeout)) // unsupported off a real connection
 	if _, err := s.w.Write(s.buf.Bytes()); err != nil {
 		return err
 	}
@@ -80,7 +82,7 @@ func (s *sseWriter) write() error {
 
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Input, resp *response, includeUsage bool) {
 	ctx, cancel := context.WithCancel(r.Context())
-	sw := &sseWriter{w: w, rc: http.NewResponseController(w)}
+	sw := &sseWriter{w: w, rc: http.NewResponseController(w), timeout: s.opts.WriteTimeout}
 	sw.enc = json.NewEncoder(&sw.buf)
 	sw.enc.SetEscapeHTML(false)
 	var keepAlives sync.WaitGroup
