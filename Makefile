@@ -36,6 +36,7 @@ FUZZTIME ?= 100000x
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzPolicyResolve$$' -fuzztime $(FUZZTIME) ./tools/internal/toolkit
 	$(GO) test -run '^$$' -fuzz '^FuzzEdit$$' -fuzztime $(FUZZTIME) ./tools/edit
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChat$$' -fuzztime $(FUZZTIME) ./host/server
 
 ## bench: the benchmarks, with time and allocations per operation; the
 ## GrepTool and GlobTool ones compare with ripgrep and find (installed here

@@ -56,6 +56,9 @@ func toLLMRequest(in *openai.ChatRequest, model string) (*llm.Request, error) {
 			return nil, err
 		}
 	}
+	if len(req.Messages) == 0 {
+		return nil, badRequest("messages", "messages hold nothing for the model to answer: send a user message")
+	}
 	if err := options(req, in); err != nil {
 		return nil, err
 	}
