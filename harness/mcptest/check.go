@@ -71,7 +71,11 @@ baseline entry is stale), 2 when the server could not be run.
 	opts.Only, opts.Skip, opts.AllowTools = only, skip, allow
 	ctx, cancel := context.WithTimeout(ctx, f.timeout)
 	defer cancel()
-	rep, err := conform.Check(ctx, f.target(command, stderr), &opts)
+	tgt := f.target(command, stderr)
+	if tgt.URL != "" {
+		opts.HTTPClient = tgt.HTTPClient()
+	}
+	rep, err := conform.Check(ctx, tgt, &opts)
 	if err != nil {
 		report(ctx, stderr, err)
 		return exitFailure

@@ -73,6 +73,8 @@ Commands:
 
 The server is either a command, given after --, that mcptest starts and
 talks to over stdin/stdout, or a streamable HTTP endpoint given with --url.
+An endpoint that wants a bearer token gets it from --auth-token, or from
+$MCP_AUTH_TOKEN, the variable the tool binaries read theirs from.
 
 Examples:
   mcptest list -- ./bin/sleep

@@ -155,11 +155,30 @@ func TestHTTP(t *testing.T) {
 	mcptest(t, "list", "--url", url, "--env", "A=b").check(t, 2, nil, []string{"--env and --dir apply to a command"})
 }
 
-// serveHTTP starts the sleep binary on a free port and returns its URL,
-// read from the line it logs.
-func serveHTTP(t *testing.T) string {
+func TestHTTPAuthToken(t *testing.T) {
+	t.Setenv("MCP_AUTH_TOKEN", "")
+	url := serveHTTP(t, "-auth-token", "s3cret")
+	mcptest(t, "list", "--url", url).check(t, 2, nil, []string{"bearer token"})
+	mcptest(t, "list", "--url", url, "--auth-token", "wrong").check(t, 2, nil, []string{"bearer token"})
+	mcptest(t, "list", "--url", url, "--auth-token", "s3cret").check(t, 0, []string{"sleep  Pauses"}, nil)
+	mcptest(t, "call", "--url", url, "--auth-token", "s3cret", "sleep", `{"seconds":0.1}`).check(t, 0, []string{"Slept for 0.1 seconds"}, nil)
+	// check sends the token with its own HTTP probes too.
+	mcptest(t, "check", "--url", url, "--auth-token", "s3cret", "--only", "http-*").check(t, 0, []string{" 0 fail"}, nil)
+	mcptest(t, "list", "--auth-token", "s3cret", "--", sleepBin).check(t, 2, nil, []string{"--auth-token applies to a URL"})
+
+	// The environment gives the token when the flag does not.
+	t.Setenv("MCP_AUTH_TOKEN", "s3cret")
+	mcptest(t, "list", "--url", url).check(t, 0, []string{"sleep  Pauses"}, nil)
+	mcptest(t, "list", "--url", url, "--auth-token", "wrong").check(t, 2, nil, []string{"bearer token"})
+	// and does not stop mcptest from starting a command.
+	mcptest(t, "list", "--", sleepBin).check(t, 0, []string{"sleep  Pauses"}, nil)
+}
+
+// serveHTTP starts the sleep binary on a free port, with args, and returns
+// its URL, read from the line it logs.
+func serveHTTP(t *testing.T, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(sleepBin, "-http", "127.0.0.1:0")
+	cmd := exec.Command(sleepBin, append([]string{"-http", "127.0.0.1:0"}, args...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -201,7 +220,7 @@ func TestUsage(t *testing.T) {
 		{"no arguments", nil, 2, nil, []string{"Usage:", "list", "call"}},
 		{"help", []string{"help"}, 0, []string{"mcptest list -- ./bin/sleep", "Exit status"}, nil},
 		{"--help", []string{"--help"}, 0, []string{"Commands:"}, nil},
-		{"help call", []string{"help", "call"}, 0, []string{"mcptest call [flags] TOOL", "-timeout DURATION", "-env K=V", "-dir DIR", "-url URL", "-json"}, nil},
+		{"help call", []string{"help", "call"}, 0, []string{"mcptest call [flags] TOOL", "-timeout DURATION", "-env K=V", "-dir DIR", "-url URL", "-auth-token TOKEN", "$MCP_AUTH_TOKEN", "-json"}, nil},
 		{"call --help", []string{"call", "--help"}, 0, nil, []string{"mcptest call [flags] TOOL"}},
 		{"unknown command", []string{"frobnicate"}, 2, nil, []string{`unknown command "frobnicate"`}},
 		{"unknown flag", []string{"list", "--nope"}, 2, nil, []string{"-nope"}},

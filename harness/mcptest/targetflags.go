@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -16,24 +17,37 @@ import (
 
 // targetFlags are the flags of every command that talks to a server.
 type targetFlags struct {
-	url     string
-	env     envList
-	dir     string
-	timeout time.Duration
-	json    bool
+	url       string
+	authToken string
+	env       envList
+	dir       string
+	timeout   time.Duration
+	json      bool
 }
 
 func (f *targetFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.url, "url", "", "talk to the streamable HTTP endpoint at `URL` instead of starting a command")
+	// Not defaulted to the environment's value: --help would print it.
+	fs.StringVar(&f.authToken, "auth-token", "", "send `TOKEN` to the --url as \"Authorization: Bearer TOKEN\" (default $"+authTokenEnv+", which keeps it out of ps)")
 	fs.Var(&f.env, "env", "add `K=V` to the command's environment (repeatable)")
 	fs.StringVar(&f.dir, "dir", "", "run the command in `DIR`")
 	fs.DurationVar(&f.timeout, "timeout", 60*time.Second, "give up after `DURATION`, including the time to start the server")
 	fs.BoolVar(&f.json, "json", false, "print JSON instead of text")
 }
 
+// authTokenEnv gives --auth-token; it is the variable the tool binaries
+// read their -auth-token from, so one export serves both sides.
+const authTokenEnv = "MCP_AUTH_TOKEN"
+
 // target builds the Target from the flags and the command after --.
 func (f *targetFlags) target(command []string, stderr io.Writer) target.Target {
-	return target.Target{URL: f.url, Command: command, Env: f.env, Dir: f.dir, Stderr: stderr}
+	token := f.authToken
+	if token == "" && f.url != "" {
+		// Only for a URL: the variable must not stop mcptest from
+		// starting a command.
+		token = os.Getenv(authTokenEnv)
+	}
+	return target.Target{URL: f.url, AuthToken: token, Command: command, Env: f.env, Dir: f.dir, Stderr: stderr}
 }
 
 // envList is the repeatable --env flag.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime/debug"
@@ -32,6 +33,9 @@ type Target struct {
 
 	// URL is the streamable HTTP endpoint, e.g. http://127.0.0.1:8081/mcp.
 	URL string
+	// AuthToken, when not empty, is sent to URL on every request as
+	// "Authorization: Bearer AuthToken".
+	AuthToken string
 }
 
 // Validate reports a target that names no server, or two, or sets command
@@ -44,6 +48,8 @@ func (t Target) Validate() error {
 		return errors.New("two servers: give a command after -- or a URL with --url, not both")
 	case t.URL != "" && (len(t.Env) > 0 || t.Dir != ""):
 		return errors.New("--env and --dir apply to a command, not to a URL")
+	case t.URL == "" && t.AuthToken != "":
+		return errors.New("--auth-token applies to a URL, not to a command")
 	case t.URL != "" && !strings.HasPrefix(t.URL, "http://") && !strings.HasPrefix(t.URL, "https://"):
 		return fmt.Errorf("URL %q: want http:// or https://", t.URL)
 	}
@@ -71,13 +77,36 @@ func (t Target) Transport() (mcp.Transport, error) {
 		return nil, err
 	}
 	if t.URL != "" {
-		return &mcp.StreamableClientTransport{Endpoint: t.URL}, nil
+		return &mcp.StreamableClientTransport{Endpoint: t.URL, HTTPClient: t.HTTPClient()}, nil
 	}
 	cmd := exec.Command(t.Command[0], t.Command[1:]...)
 	cmd.Env = append(os.Environ(), t.Env...)
 	cmd.Dir = t.Dir
 	cmd.Stderr = t.Stderr
 	return &mcp.CommandTransport{Command: cmd}, nil
+}
+
+// HTTPClient returns a client for requests to URL: it sends AuthToken
+// with each. Checks that probe the endpoint with hand-made requests use it
+// to get past the token, as the session does.
+func (t Target) HTTPClient() *http.Client {
+	if t.AuthToken == "" {
+		return &http.Client{}
+	}
+	return &http.Client{Transport: bearer{token: t.AuthToken, base: http.DefaultTransport}}
+}
+
+// bearer adds the Authorization header to every request.
+type bearer struct {
+	token string
+	base  http.RoundTripper
+}
+
+func (b bearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	// A RoundTripper must not change the request it was given.
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	return b.base.RoundTrip(req)
 }
 
 // Options configures [Connect]. A nil *Options means the defaults.

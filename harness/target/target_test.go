@@ -91,6 +91,33 @@ func TestURL(t *testing.T) {
 	}
 }
 
+func TestURLAuthToken(t *testing.T) {
+	s := newServer()
+	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer s3cret" {
+			http.Error(w, "no token", http.StatusUnauthorized)
+			return
+		}
+		mcpHandler.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	where(t, Target{URL: srv.URL, AuthToken: "s3cret"})
+	if cs, err := Connect(t.Context(), Target{URL: srv.URL}, nil); err == nil {
+		cs.Close()
+		t.Error("Connect without the token succeeded, want 401")
+	}
+	// The client for a target's other requests sends the token too.
+	resp, err := Target{URL: srv.URL, AuthToken: "s3cret"}.HTTPClient().Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusUnauthorized {
+		t.Error("HTTPClient did not send the token")
+	}
+}
+
 func TestConnectFails(t *testing.T) {
 	tests := []struct {
 		name string
@@ -105,6 +132,7 @@ func TestConnectFails(t *testing.T) {
 		{"env on URL", Target{URL: "http://127.0.0.1:1/mcp", Env: []string{"A=b"}}, "--env and --dir apply to a command"},
 		{"bad env", Target{Command: []string{"x"}, Env: []string{"novalue"}}, `"novalue": want KEY=VALUE`},
 		{"bad URL", Target{URL: "127.0.0.1:1"}, "want http:// or https://"},
+		{"token on command", Target{Command: []string{"x"}, AuthToken: "t"}, "--auth-token applies to a URL"},
 		{"nobody listening", Target{URL: "http://127.0.0.1:1/mcp"}, "connecting to http://127.0.0.1:1/mcp"},
 	}
 	for _, tt := range tests {

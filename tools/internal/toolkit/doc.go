@@ -13,7 +13,8 @@
 //		}))
 //	}
 //
-// Every binary then accepts the same flags: -http ADDR, -root DIR
-// (repeatable), -max-output N and -log-level LEVEL, and teaches them in
-// --help.
+// Every binary then accepts the same flags: -http ADDR (with
+// -auth-token, -max-sessions and -session-idle to bound who may use it and
+// what they may hold), -root DIR (repeatable), -max-output N and
+// -log-level LEVEL, and teaches them in --help.
 package toolkit

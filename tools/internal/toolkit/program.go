@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -53,6 +54,11 @@ type Example struct {
 type Config struct {
 	// HTTP is the address to serve streamable HTTP on; empty means stdio.
 	HTTP string
+	// AuthToken, MaxSessions and SessionIdle configure the HTTP server
+	// (see [HTTPOptions]); unused over stdio.
+	AuthToken   string
+	MaxSessions int
+	SessionIdle time.Duration
 	// Policy confines file tools to the -root directories. Never nil.
 	Policy *Policy
 	// MaxOutput is the number of characters a tool returns before it
@@ -125,7 +131,10 @@ func Run(ctx context.Context, p Program, args []string, stdio IO) error {
 	if ln == nil {
 		err = ServeStdio(ctx, s, stdio.Stdin, stdio.Stdout)
 	} else {
-		err = Serve(ctx, ln, s, cfg.Logger, cfg.Routes)
+		err = Serve(ctx, ln, s, &HTTPOptions{
+			Logger: cfg.Logger, Routes: cfg.Routes,
+			AuthToken: cfg.AuthToken, MaxSessions: cfg.MaxSessions, SessionIdle: cfg.SessionIdle,
+		})
 	}
 	if ctx.Err() != nil {
 		return nil

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -132,7 +131,7 @@ func servedURL(t *testing.T, stderr io.Reader) string {
 
 func TestHandlerRefusesRebinding(t *testing.T) {
 	s := mcp.NewServer(&mcp.Implementation{Name: "probe", Version: "v0"}, nil)
-	srv := httptest.NewServer(Handler(s, slog.New(slog.DiscardHandler), nil))
+	srv := httptest.NewServer(Handler(s, nil))
 	defer srv.Close()
 	initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`
 
@@ -185,6 +184,8 @@ func TestRunFlags(t *testing.T) {
 		{"help", []string{"-help"}, flag.ErrHelp, []string{
 			"probe: an MCP server that reports its configuration",
 			"-http ADDR", "-root DIR", "-max-output N", "-log-level LEVEL",
+			"-auth-token TOKEN", "$MCP_AUTH_TOKEN, which keeps the token out of ps",
+			"-max-sessions N", "(default 32)", "-session-idle DURATION", "(default 10m0s)",
 			`openaiserver -mcpservers "/path/to/probe"`,
 			"mcptest call config '{}' -- /path/to/probe",
 			"mcptest list --url http://127.0.0.1:8081/mcp",
@@ -193,6 +194,9 @@ func TestRunFlags(t *testing.T) {
 		{"argument", []string{"extra"}, errUsage, []string{`unexpected argument "extra"`}},
 		{"missing root", []string{"-root", "/does/not/exist"}, errUsage, []string{"-root: root /does/not/exist"}},
 		{"bad log level", []string{"-log-level", "loud"}, errUsage, []string{"-log-level"}},
+		{"negative session cap", []string{"-max-sessions", "-1"}, errUsage, []string{"-max-sessions -1: want 0 (no cap) or more"}},
+		{"negative idle timeout", []string{"-session-idle", "-1s"}, errUsage, []string{"-session-idle -1s: want 0 (never) or more"}},
+		{"token with a space", []string{"-auth-token", "two words"}, errUsage, []string{"-auth-token: the token must not contain spaces"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
