@@ -9,8 +9,8 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -50,7 +50,7 @@ type Options struct {
 
 // Register adds the Edit tool to s.
 func Register(s *mcp.Server, opts *Options) {
-	t := &tool{maxOutput: toolkit.DefaultMaxOutput, write: toolkit.WriteFileAtomic}
+	t := &tool{maxOutput: toolkit.DefaultMaxOutput, write: (*toolkit.Root).WriteFileAtomic}
 	if opts != nil {
 		t.policy = opts.Policy
 		if opts.MaxOutput != 0 {
@@ -67,43 +67,42 @@ func Register(s *mcp.Server, opts *Options) {
 type tool struct {
 	policy    *toolkit.Policy
 	maxOutput int
-	// write is toolkit.WriteFileAtomic, replaced in tests to make it fail.
-	write func(path string, data []byte, perm fs.FileMode) error
+	// write is Root.WriteFileAtomic, replaced in tests to make it fail.
+	write func(root *toolkit.Root, name string, data []byte, perm fs.FileMode) error
 }
 
 // contextLines is how many unchanged lines the answer shows around an edit.
 const contextLines = 2
 
 func (t *tool) edit(_ context.Context, _ *mcp.CallToolRequest, in Input) (*mcp.CallToolResult, Output, error) {
-	path, err := t.policy.Resolve(in.FilePath)
+	root, name, err := t.policy.Open(in.FilePath)
 	if err != nil {
 		return nil, Output{}, err
 	}
-	// Reading a FIFO would block beyond the reach of the call's context.
-	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() && !info.IsDir() {
-		return nil, Output{}, fmt.Errorf("%s is not a regular file (%s); Edit changes files only", in.FilePath, info.Mode().Type())
-	}
-	data, err := os.ReadFile(path)
+	defer root.Close()
+	f, info, err := root.OpenRegular(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && in.OldString == "":
-		return t.create(path, in)
+		return t.create(root, name, in)
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, Output{}, fmt.Errorf("%s does not exist; to create it, call Edit with an empty old_string and the content in new_string", in.FilePath)
+	case errors.Is(err, toolkit.ErrNotRegular) && info.IsDir():
+		return nil, Output{}, fmt.Errorf("%s is a directory; give the path of a file", in.FilePath)
+	case errors.Is(err, toolkit.ErrNotRegular):
+		return nil, Output{}, fmt.Errorf("%s is not a regular file (%s); Edit changes files only", in.FilePath, info.Mode().Type())
 	case err != nil:
-		if info, serr := os.Stat(path); serr == nil && info.IsDir() {
-			return nil, Output{}, fmt.Errorf("%s is a directory; give the path of a file", in.FilePath)
-		}
+		return nil, Output{}, fmt.Errorf("reading %s: %w", in.FilePath, err)
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
 		return nil, Output{}, fmt.Errorf("reading %s: %w", in.FilePath, err)
 	}
 	if in.OldString == "" {
 		if len(data) > 0 {
 			return nil, Output{}, fmt.Errorf("%s already exists; give the text to replace in old_string, or use Replace to rewrite the whole file", in.FilePath)
 		}
-		return t.create(path, in)
-	}
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, Output{}, fmt.Errorf("reading %s: %w", in.FilePath, err)
+		return t.create(root, name, in)
 	}
 
 	text, crlf := normalize(string(data))
@@ -117,7 +116,7 @@ func (t *tool) edit(_ context.Context, _ *mcp.CallToolRequest, in Input) (*mcp.C
 	if crlf {
 		out = strings.ReplaceAll(edited, "\n", "\r\n")
 	}
-	if err := t.write(path, []byte(out), info.Mode()&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky)); err != nil {
+	if err := t.write(root, name, []byte(out), info.Mode()&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky)); err != nil {
 		return nil, Output{}, fmt.Errorf("%w; the file was left unchanged", err)
 	}
 
@@ -133,17 +132,16 @@ func (t *tool) edit(_ context.Context, _ *mcp.CallToolRequest, in Input) (*mcp.C
 		Output{FilePath: in.FilePath, Replacements: len(regions), Regions: regions}, nil
 }
 
-// create writes a new file, or fills an empty one.
-func (t *tool) create(path string, in Input) (*mcp.CallToolResult, Output, error) {
-	dir := filepath.Dir(path)
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+// create writes a new file, or fills an empty one, at name in root.
+func (t *tool) create(root *toolkit.Root, name string, in Input) (*mcp.CallToolResult, Output, error) {
+	if info, err := root.Stat(filepath.Dir(name)); err != nil || !info.IsDir() {
 		return nil, Output{}, fmt.Errorf("folder %s does not exist; create it first (for example with Bash: mkdir -p %s), then call Edit again", filepath.Dir(in.FilePath), filepath.Dir(in.FilePath))
 	}
 	perm := fs.FileMode(0o644)
-	if info, err := os.Stat(path); err == nil {
+	if info, err := root.Stat(name); err == nil {
 		perm = info.Mode().Perm()
 	}
-	if err := t.write(path, []byte(in.NewString), perm); err != nil {
+	if err := t.write(root, name, []byte(in.NewString), perm); err != nil {
 		return nil, Output{}, err
 	}
 	lines := strings.Count(in.NewString, "\n")

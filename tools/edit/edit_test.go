@@ -3,6 +3,7 @@ package edit
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -31,7 +32,7 @@ func newTool(t *testing.T, roots ...string) *tool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &tool{policy: p, maxOutput: toolkit.DefaultMaxOutput, write: toolkit.WriteFileAtomic}
+	return &tool{policy: p, maxOutput: toolkit.DefaultMaxOutput, write: (*toolkit.Root).WriteFileAtomic}
 }
 
 // call calls Edit and returns its text and whether it is an error.
@@ -185,8 +186,8 @@ func TestEditWriteFails(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "f.txt")
 	write(t, path, "before\n", 0o644)
 	tl := newTool(t)
-	tl.write = func(path string, data []byte, perm fs.FileMode) error {
-		return errors.New("writing " + path + ": no space left on device")
+	tl.write = func(root *toolkit.Root, name string, _ []byte, _ fs.FileMode) error {
+		return errors.New("writing " + root.Path(name) + ": no space left on device")
 	}
 	cs := connect(t, tl)
 	got, isErr := call(t, cs, map[string]any{"file_path": path, "old_string": "before", "new_string": "after"})
@@ -268,5 +269,46 @@ func TestEditNotRegular(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Edit on a FIFO still blocked after 10s")
+	}
+}
+
+// TestEditRacingSymlinks edits a file, and creates files in a folder,
+// while each is swapped for a symlink that leads out of the root, and
+// checks that nothing outside is ever read or written: checking the path,
+// then reading and writing it by name, would follow a link swapped in
+// between.
+func TestEditRacingSymlinks(t *testing.T) {
+	tr := tooltest.NewTrap(t)
+	cs := connect(t, newTool(t, tr.Root))
+	tr.Attack(t, 1500, func(i int) string {
+		args := map[string]any{"file_path": tr.File, "old_string": "needle", "new_string": "NEEDLE"}
+		switch i % 4 {
+		case 1, 3:
+			args = map[string]any{"file_path": fmt.Sprintf("%s/new-%d.txt", tr.Dir, i), "old_string": "", "new_string": "needle new\n"}
+		case 2:
+			args = map[string]any{"file_path": tr.File, "old_string": "NEEDLE", "new_string": "needle"}
+		}
+		got, _ := call(t, cs, args)
+		return got
+	})
+}
+
+// TestEditRefusesSpecialFiles checks that Edit refuses what is not a
+// regular file, and leaves it as it was.
+func TestEditRefusesSpecialFiles(t *testing.T) {
+	for _, sf := range tooltest.SpecialFiles(t) {
+		t.Run(sf.Kind, func(t *testing.T) {
+			cs := connect(t, newTool(t))
+			for _, args := range []map[string]any{
+				{"file_path": sf.Path, "old_string": "a", "new_string": "b"},
+				{"file_path": sf.Path, "old_string": "", "new_string": "b"},
+			} {
+				got, isErr := call(t, cs, args)
+				if !isErr || !strings.Contains(got, sf.Want) {
+					t.Errorf("Edit %v: answer %q (isError %v), want an error saying %q", args, got, isErr, sf.Want)
+				}
+			}
+			sf.Unchanged(t)
+		})
 	}
 }

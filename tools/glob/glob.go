@@ -12,7 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -86,11 +86,13 @@ func (t *tool) glob(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp
 		return nil, Output{}, fmt.Errorf("limit must be positive, got %d", in.Limit)
 	}
 	limit := cmp.Or(in.Limit, DefaultLimit)
-	dir, err := t.dir(in.Path)
+	root, name, err := t.dir(in.Path)
 	if err != nil {
 		return nil, Output{}, err
 	}
-	matches, err := Find(ctx, dir, in.Pattern, in.Exclude, t.opts.Policy)
+	defer root.Close()
+	dir := root.Path(name)
+	matches, err := find(ctx, root, name, in.Pattern, in.Exclude)
 	if err != nil {
 		return nil, Output{}, err
 	}
@@ -106,22 +108,29 @@ func (t *tool) glob(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, out, nil
 }
 
-// dir resolves the directory to search.
-func (t *tool) dir(p string) (string, error) {
+// dir opens the root that holds the directory to search, and returns it
+// with the directory's name in it. The caller closes the root.
+func (t *tool) dir(p string) (*toolkit.Root, string, error) {
 	dir, err := t.opts.Policy.SearchDir(p, t.opts.Dir)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	info, err := os.Stat(dir)
+	root, name, err := t.opts.Policy.Open(dir)
+	if err != nil {
+		return nil, "", err
+	}
+	info, err := root.Stat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "", fmt.Errorf("directory %s does not exist; use LS on its parent to see what is there", dir)
-	case err != nil:
-		return "", err
-	case !info.IsDir():
-		return "", fmt.Errorf("%s is a file, not a directory; give its directory as path, or read it with View", dir)
+		err = fmt.Errorf("directory %s does not exist; use LS on its parent to see what is there", dir)
+	case err == nil && !info.IsDir():
+		err = fmt.Errorf("%s is a file, not a directory; give its directory as path, or read it with View", dir)
 	}
-	return dir, nil
+	if err != nil {
+		root.Close()
+		return nil, "", err
+	}
+	return root, name, nil
 }
 
 func format(dir string, in Input, out Output) string {
@@ -149,11 +158,23 @@ func format(dir string, in Input, out Output) string {
 // directory) whose slash-separated path relative to dir matches pattern and
 // not exclude (which may be empty), newest first, with relative paths.
 //
-// It does not follow symbolic links to directories, except in the
-// pattern's fixed prefix (dir/link/*.go) when policy allows where it
-// leads. A symbolic link to a file is listed only if policy allows its
-// target, so no link leads out of the roots. A .git directory is skipped unless the pattern names it.
+// It reads everything through the policy's root, so no symbolic link leads
+// out of it, even one swapped in during the walk. It does not follow
+// symbolic links to directories, except in the pattern's fixed prefix
+// (dir/link/*.go) when they stay inside the root. A symbolic link to a file
+// is listed only if it stays inside the root. A .git directory is skipped
+// unless the pattern names it.
 func Find(ctx context.Context, dir, pattern, exclude string, policy *toolkit.Policy) ([]Match, error) {
+	root, name, err := policy.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return find(ctx, root, name, pattern, exclude)
+}
+
+// find is Find in the directory name of root.
+func find(ctx context.Context, root *toolkit.Root, name, pattern, exclude string) ([]Match, error) {
 	pat, err := Compile(pattern)
 	if err != nil {
 		return nil, fmt.Errorf("%w; use * for any name, ** for any depth, {a,b} for alternatives", err)
@@ -167,64 +188,96 @@ func Find(ctx context.Context, dir, pattern, exclude string, policy *toolkit.Pol
 			return nil, err
 		}
 	}
-	skipGit := !strings.Contains(pattern, ".git")
-	start := filepath.Join(dir, filepath.FromSlash(pat.prefix()))
-	if _, err := policy.Resolve(start); err != nil {
-		return nil, nil // the prefix goes through a symlink that leaves the roots
+	w := walker{
+		ctx: ctx, root: root, pat: pat, excl: excl,
+		skipGit: !strings.Contains(pattern, ".git"),
 	}
-	var matches []Match
-	err = filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == start && errors.Is(err, fs.ErrNotExist) {
-				return fs.SkipAll // the pattern's fixed prefix names no directory
-			}
-			return nil // unreadable entries are not matches
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		rel := filepath.ToSlash(p[len(dir):])
-		rel = strings.TrimPrefix(rel, "/")
-		if d.IsDir() {
-			if rel == "" {
-				return nil
-			}
-			if skipGit && d.Name() == ".git" || excl != nil && excl.MatchName(rel) {
-				return filepath.SkipDir
-			}
-			if !pat.deep && strings.Count(rel, "/")+1 >= pat.segments {
-				return filepath.SkipDir // too deep for a pattern without **
-			}
-			return nil
-		}
-		if pat.base != nil && !pat.matchBase(d.Name()) || pat.base == nil && !pat.Match(rel) || excl != nil && excl.MatchName(rel) {
-			return nil
-		}
-		info, ok := fileInfo(p, d, policy)
-		if !ok {
-			return nil
-		}
-		matches = append(matches, Match{Path: rel, Size: info.Size(), ModTime: info.ModTime(), Mode: info.Mode().Perm().String()})
-		return nil
-	})
+	// The walk starts where the fixed prefix leads, links followed, and
+	// paths are reported as under the prefix, links kept.
+	prefix := path.Clean(pat.prefix())
+	start, info, err := root.Follow(filepath.Join(name, prefix))
+	if err != nil || !info.IsDir() {
+		return nil, nil // no such directory, or a link that leaves the root
+	}
+	if prefix == "." {
+		prefix = ""
+	}
+	dir, err := root.Sub(start)
 	if err != nil {
+		return nil, nil
+	}
+	if err := w.visit(dir, start, prefix); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(matches, func(a, b Match) int {
+	slices.SortFunc(w.matches, func(a, b Match) int {
 		return cmp.Or(b.ModTime.Compare(a.ModTime), strings.Compare(a.Path, b.Path))
 	})
-	return matches, nil
+	return w.matches, nil
 }
 
-// fileInfo returns the information of a regular file, following a symbolic
-// link only when the policy allows where it leads.
-func fileInfo(p string, d fs.DirEntry, policy *toolkit.Policy) (fs.FileInfo, bool) {
-	if d.Type()&fs.ModeSymlink != 0 {
-		real, err := policy.Resolve(p)
-		if err != nil {
-			return nil, false
+// A walker finds the matches of one call.
+type walker struct {
+	ctx     context.Context
+	root    *toolkit.Root
+	pat     *Pattern
+	excl    *Pattern // nil: none
+	skipGit bool
+	matches []Match
+}
+
+// visit walks dir, the directory name of the root, whose path relative to
+// the searched directory is rel ("" for that directory itself), and closes
+// it. Each directory is a Root of its own, opened one step from its
+// parent's, so that its entries are read and described through one handle,
+// whatever is swapped in on the way to it.
+func (w *walker) visit(dir *toolkit.Root, name, rel string) error {
+	defer dir.Close()
+	entries, err := dir.ReadDir(".")
+	if err != nil {
+		return nil
+	}
+	for _, d := range entries {
+		if err := w.ctx.Err(); err != nil {
+			return err
 		}
-		info, err := os.Stat(real)
+		erel := d.Name()
+		if rel != "" {
+			erel = rel + "/" + d.Name()
+		}
+		if d.IsDir() {
+			if w.skipGit && d.Name() == ".git" || w.excl != nil && w.excl.MatchName(erel) {
+				continue
+			}
+			if !w.pat.deep && strings.Count(erel, "/")+1 >= w.pat.segments {
+				continue // too deep for a pattern without **
+			}
+			sub, err := dir.Sub(d.Name())
+			if err != nil {
+				continue
+			}
+			if err := w.visit(sub, filepath.Join(name, d.Name()), erel); err != nil {
+				return err
+			}
+			continue
+		}
+		if w.pat.base != nil && !w.pat.matchBase(d.Name()) || w.pat.base == nil && !w.pat.Match(erel) || w.excl != nil && w.excl.MatchName(erel) {
+			continue
+		}
+		info, ok := w.fileInfo(filepath.Join(name, d.Name()), d)
+		if !ok {
+			continue
+		}
+		w.matches = append(w.matches, Match{Path: erel, Size: info.Size(), ModTime: info.ModTime(), Mode: info.Mode().Perm().String()})
+	}
+	return nil
+}
+
+// fileInfo returns the information of a regular file, the entry d named
+// name in the root, following a symbolic link only while it stays inside
+// the root.
+func (w *walker) fileInfo(name string, d fs.DirEntry) (fs.FileInfo, bool) {
+	if d.Type()&fs.ModeSymlink != 0 {
+		_, info, err := w.root.Follow(name)
 		if err != nil || !info.Mode().IsRegular() {
 			return nil, false
 		}

@@ -3,10 +3,12 @@ package grep
 import (
 	"bufio"
 	"bytes"
-	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
 )
 
 // An ignoreFile holds the rules of one .gitignore file, which apply to the
@@ -149,11 +151,11 @@ type ignoreLevel struct {
 	file *ignoreFile
 }
 
-// push returns the stack for the directory dir, adding its .gitignore if
-// it has one. The receiver is not modified, so sibling directories can
-// share a parent's stack.
-func (s ignoreStack) push(dir string) ignoreStack {
-	data, err := os.ReadFile(dir + "/.gitignore")
+// push returns the stack for the directory shown as dir, named name in
+// root, adding its .gitignore if it has one. The receiver is not modified,
+// so sibling directories can share a parent's stack.
+func (s ignoreStack) push(root *toolkit.Root, dir, name string) ignoreStack {
+	data, err := root.ReadFile(join(name, ".gitignore"))
 	if err != nil {
 		return s
 	}
@@ -176,18 +178,42 @@ func (s ignoreStack) ignored(p string, isDir bool) bool {
 	return false
 }
 
-// parentIgnores returns the stack of the .gitignore files above dir, up to
-// and including the top of its git work tree (the nearest ancestor with a
-// .git). Outside a work tree it is empty: parent .gitignore files then do
-// not apply.
-func parentIgnores(dir string) ignoreStack {
-	if _, err := os.Lstat(dir + "/.git"); err == nil {
+// parentIgnores returns the stack of the .gitignore files above dir, the
+// absolute path of a directory in root, up to and including the top of its
+// git work tree (the nearest ancestor with a .git). Outside a work tree it
+// is empty: parent .gitignore files then do not apply.
+//
+// The parents inside root are read through it. Those above it, which the
+// policy does not let the model name, are read by name, for their rules
+// only: what they hold is never shown.
+func parentIgnores(root *toolkit.Root, dir string) ignoreStack {
+	var unconfined *toolkit.Policy
+	above, _, err := unconfined.Open("/")
+	if err != nil {
+		return nil
+	}
+	// at returns where the directory d is read, and its name there.
+	at := func(d string) (*toolkit.Root, string) {
+		if rel, err := filepath.Rel(root.Dir(), d); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return root, rel
+		}
+		if d == "/" {
+			return above, "."
+		}
+		return above, strings.TrimPrefix(d, "/")
+	}
+	hasGit := func(d string) bool {
+		r, name := at(d)
+		_, err := r.Lstat(join(name, ".git"))
+		return err == nil
+	}
+	if hasGit(dir) {
 		return nil // dir is the top of its work tree
 	}
 	var chain []string
 	for d := path.Dir(dir); ; d = path.Dir(d) {
 		chain = append(chain, d)
-		if _, err := os.Lstat(d + "/.git"); err == nil {
+		if hasGit(d) {
 			break
 		}
 		if d == "/" {
@@ -196,7 +222,8 @@ func parentIgnores(dir string) ignoreStack {
 	}
 	var s ignoreStack
 	for i := len(chain) - 1; i >= 0; i-- {
-		s = s.push(chain[i])
+		r, name := at(chain[i])
+		s = s.push(r, chain[i], name)
 	}
 	return s
 }

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"regexp"
 	"strings"
 
@@ -104,11 +103,14 @@ func (t *tool) grep(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp
 			return nil, Output{}, fmt.Errorf("include: %w", err)
 		}
 	}
-	if q.Dir, err = t.dir(in.Path); err != nil {
+	if q.Dir, err = t.opts.Policy.SearchDir(in.Path, t.opts.Dir); err != nil {
 		return nil, Output{}, err
 	}
 	res, err := Search(ctx, q)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, Output{}, fmt.Errorf("%s does not exist; use LS on its parent to see what is there", q.Dir)
+	case err != nil:
 		return nil, Output{}, fmt.Errorf("searching %s: %w", q.Dir, err)
 	}
 	out := Output{Matches: res.Lines, Count: res.Hits, Files: res.Files, Truncated: res.Truncated}
@@ -118,18 +120,6 @@ func (t *tool) grep(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp
 	text := format(q, in, res)
 	text = toolkit.Truncate(text, t.opts.MaxOutput, "narrow the pattern, path or include, or lower context")
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, out, nil
-}
-
-// dir resolves the directory or file to search.
-func (t *tool) dir(p string) (string, error) {
-	dir, err := t.opts.Policy.SearchDir(p, t.opts.Dir)
-	if err != nil {
-		return "", err
-	}
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("%s does not exist; use LS on its parent to see what is there", dir)
-	}
-	return dir, nil
 }
 
 func format(q Query, in Input, res Result) string {

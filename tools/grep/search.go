@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/owulveryck/gomcptest/tools/glob"
 	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
@@ -53,9 +55,21 @@ const sniffLen = 8 << 10
 // Search runs q. Files are searched in parallel; the result is in path
 // order (directory by directory, names sorted) whatever the scheduling.
 // It skips .git directories, binary files, symbolic links to directories
-// and links that lead out of the policy's roots, and, unless q.NoIgnore,
+// and links that lead out of the policy's root, and, unless q.NoIgnore,
 // what .gitignore files exclude.
+//
+// Every directory and file is read through the policy's root, so nothing
+// outside it is read, even if a symbolic link is swapped in during the
+// search. A q.Dir that does not exist gives an error wrapping
+// fs.ErrNotExist.
 func Search(ctx context.Context, q Query) (Result, error) {
+	root, name, err := q.Policy.Open(q.Dir)
+	if err != nil {
+		return Result{}, err
+	}
+	top := &dir{root: root}
+	top.hold()
+	defer top.release() // after the workers, which end before results is closed
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := q.Workers
@@ -68,7 +82,7 @@ func Search(ctx context.Context, q Query) (Result, error) {
 	var walkErr error
 	go func() {
 		defer close(jobs)
-		walkErr = walk(ctx, q, jobs)
+		walkErr = walk(ctx, q, top, name, jobs)
 	}()
 	var wg sync.WaitGroup
 	for range workers {
@@ -78,9 +92,12 @@ func Search(ctx context.Context, q Query) (Result, error) {
 			s := scanner{q: q}
 			for j := range jobs {
 				if ctx.Err() != nil {
+					j.dir.release()
 					continue // drain, so the walker is never blocked
 				}
-				results <- fileResult{seq: j.seq, lines: s.file(j.path)}
+				lines := s.file(j)
+				j.dir.release()
+				results <- fileResult{seq: j.seq, lines: lines}
 			}
 		}()
 	}
@@ -147,9 +164,30 @@ func (r *Result) add(lines []Line, context bool, max int) {
 	}
 }
 
+// A job is a file to search, held in dir until a worker is done with it.
 type job struct {
 	seq  int
-	path string
+	path string // as shown: under q.Dir
+	dir  *dir
+	name string // in dir
+}
+
+// A dir is a directory open as a Root of its own, so that its files are
+// opened one step from it, not path by path from the top, and so that
+// nothing swapped in on the way to it since the walk went by can lead out.
+// The walk holds it while it lists it and each job while it waits; the
+// last to release it closes it.
+type dir struct {
+	root *toolkit.Root
+	refs atomic.Int32
+}
+
+func (d *dir) hold() { d.refs.Add(1) }
+
+func (d *dir) release() {
+	if d.refs.Add(-1) == 0 {
+		d.root.Close()
+	}
 }
 
 type fileResult struct {
@@ -157,19 +195,23 @@ type fileResult struct {
 	lines []Line
 }
 
-// walk sends the files to search, in path order.
-func walk(ctx context.Context, q Query, jobs chan<- job) error {
-	info, err := os.Stat(q.Dir)
+// walk sends the files to search, in path order: those under name, the
+// directory (or file) q.Dir in top.
+func walk(ctx context.Context, q Query, top *dir, name string, jobs chan<- job) error {
+	info, err := top.root.Stat(name)
 	if err != nil {
 		return err
 	}
 	seq := 0
-	send := func(p string) error {
+	// send hands a file of d to the workers, which release it.
+	send := func(p string, d *dir, name string) error {
+		d.hold()
 		select {
-		case jobs <- job{seq: seq, path: p}:
+		case jobs <- job{seq: seq, path: p, dir: d, name: name}:
 			seq++
 			return nil
 		case <-ctx.Done():
+			d.release()
 			return ctx.Err()
 		}
 	}
@@ -179,36 +221,38 @@ func walk(ctx context.Context, q Query, jobs chan<- job) error {
 			// device such as /dev/zero would never end.
 			return fmt.Errorf("%s is not a regular file or a directory (%s)", q.Dir, info.Mode().Type())
 		}
-		return send(q.Dir)
+		return send(q.Dir, top, name)
 	}
 	var ignores ignoreStack
 	if !q.NoIgnore {
-		ignores = parentIgnores(q.Dir)
+		ignores = parentIgnores(top.root, q.Dir)
 	}
-	var visit func(dir string, ignores ignoreStack) error
-	visit = func(dir string, ignores ignoreStack) error {
+	// visit walks d, shown as shown and named name in top, and releases it.
+	var visit func(d *dir, shown, name string, ignores ignoreStack) error
+	visit = func(d *dir, shown, name string, ignores ignoreStack) error {
+		defer d.release()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if !q.NoIgnore {
-			ignores = ignores.push(dir)
+			ignores = ignores.push(d.root, shown, ".")
 		}
-		entries, err := os.ReadDir(dir)
+		entries, err := d.root.ReadDir(".")
 		if err != nil {
 			return nil // an unreadable directory holds no matches
 		}
-		for _, d := range entries {
-			name := d.Name()
-			p := dir + "/" + name
-			if dir == "/" {
-				p = "/" + name
-			}
-			typ := d.Type()
+		for _, e := range entries {
+			p, n := join(shown, e.Name()), join(name, e.Name())
+			typ := e.Type()
 			if typ.IsDir() {
-				if name == ".git" || ignores.ignored(p, true) {
+				if e.Name() == ".git" || ignores.ignored(p, true) {
 					continue
 				}
-				if err := visit(p, ignores); err != nil {
+				sub, err := open(d.root, e.Name())
+				if err != nil {
+					continue
+				}
+				if err := visit(sub, p, n, ignores); err != nil {
 					return err
 				}
 				continue
@@ -221,24 +265,50 @@ func walk(ctx context.Context, q Query, jobs chan<- job) error {
 			}
 			switch {
 			case typ.IsRegular():
+				err = send(p, d, e.Name())
 			case typ&fs.ModeSymlink != 0:
-				real, err := q.Policy.Resolve(p)
-				if err != nil {
-					continue // leads out of the roots
+				real, info, ferr := top.root.Follow(n)
+				if ferr != nil || !info.Mode().IsRegular() {
+					continue // leads out of the root, or to a directory
 				}
-				if info, err := os.Stat(real); err != nil || !info.Mode().IsRegular() {
-					continue // links to directories are not followed
-				}
+				err = send(p, top, real)
 			default:
-				continue
+				continue // FIFOs, devices, sockets
 			}
-			if err := send(p); err != nil {
+			if err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	return visit(strings.TrimSuffix(q.Dir, "/"), ignores)
+	d, err := open(top.root, name)
+	if err != nil {
+		return nil
+	}
+	return visit(d, strings.TrimSuffix(q.Dir, "/"), name, ignores)
+}
+
+// open opens the directory name of r as a dir, held once.
+func open(r *toolkit.Root, name string) (*dir, error) {
+	sub, err := r.Sub(name)
+	if err != nil {
+		return nil, err
+	}
+	d := &dir{root: sub}
+	d.hold()
+	return d, nil
+}
+
+// join joins a directory and an entry's name, as a path to show (dir is
+// absolute) or a name in the root (dir may be ".").
+func join(dir, name string) string {
+	switch dir {
+	case "/":
+		return "/" + name
+	case ".":
+		return name
+	}
+	return dir + "/" + name
 }
 
 // A scanner searches files one at a time, reusing its buffer.
@@ -248,13 +318,19 @@ type scanner struct {
 }
 
 // file returns the matching lines of one file, with their context.
-func (s *scanner) file(p string) []Line {
-	f, err := os.Open(p)
+func (s *scanner) file(j job) []Line {
+	// O_NONBLOCK: a FIFO swapped in since the walk saw a regular file
+	// must not block the worker; the Stat below then skips it.
+	f, err := j.dir.root.OpenFile(j.name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil
 	}
 	defer f.Close()
-	data, err := s.read(f)
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return nil
+	}
+	data, err := s.read(f, info.Size())
 	if err != nil {
 		return nil
 	}
@@ -262,13 +338,14 @@ func (s *scanner) file(p string) []Line {
 	if bytes.IndexByte(head, 0) >= 0 {
 		return nil
 	}
-	return s.match(p, data)
+	return s.match(j.path, data)
 }
 
-// read reads f whole into the scanner's buffer.
-func (s *scanner) read(f *os.File) ([]byte, error) {
-	if info, err := f.Stat(); err == nil && int(info.Size())+1 > cap(s.buf) {
-		s.buf = make([]byte, 0, int(info.Size())+1)
+// read reads f, of size bytes when it was opened, whole into the
+// scanner's buffer.
+func (s *scanner) read(f *os.File, size int64) ([]byte, error) {
+	if int(size)+1 > cap(s.buf) {
+		s.buf = make([]byte, 0, int(size)+1)
 	}
 	data := s.buf[:0]
 	for {

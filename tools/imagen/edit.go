@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"google.golang.org/genai"
+
+	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
 )
 
 // MaxInputBytes is the largest image imagen_edit accepts.
@@ -87,16 +88,17 @@ func (t *tool) input(in EditInput) (*genai.Blob, error) {
 	case in.ImagePath != "" && in.Base64Image != "":
 		return nil, errors.New("give either image_path or base64_image, not both")
 	case in.ImagePath != "":
-		path, err := t.opts.Policy.Resolve(in.ImagePath)
+		root, name, err := t.opts.Policy.Open(in.ImagePath)
 		if err != nil {
 			return nil, err
 		}
+		defer root.Close()
 		// Opening a FIFO would block beyond the reach of the call's context.
-		if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		f, _, err := root.OpenRegular(name)
+		switch {
+		case errors.Is(err, toolkit.ErrNotRegular):
 			return nil, fmt.Errorf("%s is not a regular file; give the path of an image file", in.ImagePath)
-		}
-		f, err := os.Open(path)
-		if err != nil {
+		case err != nil:
 			return nil, fmt.Errorf("opening %s: %w", in.ImagePath, err)
 		}
 		defer f.Close()

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -93,11 +92,12 @@ func (t *tool) ls(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp.C
 		}
 		ignore = append(ignore, p)
 	}
-	dir, err := t.opts.Policy.Resolve(in.Path)
+	root, name, err := t.opts.Policy.Open(in.Path)
 	if err != nil {
 		return nil, Output{}, err
 	}
-	info, err := os.Stat(dir)
+	defer root.Close()
+	info, err := root.Stat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, Output{}, fmt.Errorf("%s does not exist; list its parent %s to see what is there", in.Path, filepath.Dir(in.Path))
@@ -106,7 +106,14 @@ func (t *tool) ls(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp.C
 	case !info.IsDir():
 		return nil, Output{}, fmt.Errorf("%s is a file, not a directory; read it with View", in.Path)
 	}
-	entries, err := os.ReadDir(dir)
+	// The directory as a Root of its own: its entries are read and
+	// described through one handle, whatever becomes of its path.
+	dir, err := root.Sub(name)
+	if err != nil {
+		return nil, Output{}, fmt.Errorf("listing %s: %w", in.Path, err)
+	}
+	defer dir.Close()
+	entries, err := dir.ReadDir(".")
 	if err != nil {
 		return nil, Output{}, fmt.Errorf("listing %s: %w", in.Path, err)
 	}
@@ -130,9 +137,10 @@ func (t *tool) ls(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp.C
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, out, nil
 }
 
-// entry describes d without following it if it is a symlink: a link is
-// shown with its target, unless the target lies outside the roots.
-func (t *tool) entry(dir string, d fs.DirEntry) Entry {
+// entry describes d, an entry of dir, without following it if it is a
+// symlink: a link is shown with its target, unless the target lies outside
+// the roots.
+func (t *tool) entry(dir *toolkit.Root, d fs.DirEntry) Entry {
 	e := Entry{Name: d.Name(), Type: "other"}
 	if info, err := d.Info(); err == nil {
 		e.Size, e.ModTime = info.Size(), info.ModTime()
@@ -144,13 +152,12 @@ func (t *tool) entry(dir string, d fs.DirEntry) Entry {
 		e.Type = "file"
 	case d.Type()&fs.ModeSymlink != 0:
 		e.Type = "symlink"
-		p := filepath.Join(dir, d.Name())
-		target, err := os.Readlink(p)
+		target, err := dir.Readlink(d.Name())
 		switch {
 		case err != nil:
 			e.Target = "(unreadable)"
 		case t.opts.Policy.Confined():
-			if _, err := t.opts.Policy.Resolve(p); err != nil {
+			if _, err := t.opts.Policy.Resolve(dir.Path(d.Name())); err != nil {
 				e.Target = "(outside the allowed roots)"
 				break
 			}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -67,21 +66,22 @@ func (c *checker) check(ctx context.Context, _ *mcp.CallToolRequest, in CheckInp
 	if ext := strings.ToLower(filepath.Ext(in.FilePath)); !slices.Contains(extensions, ext) {
 		return nil, nil, fmt.Errorf("%s is not a PlantUML file; plantuml_check reads %s files", in.FilePath, strings.Join(extensions, ", "))
 	}
-	path, err := c.opts.Policy.Resolve(in.FilePath)
+	root, name, err := c.opts.Policy.Open(in.FilePath)
 	if err != nil {
 		return nil, nil, err
 	}
+	defer root.Close()
 	if c.opts.Processor == nil {
 		return nil, nil, errors.New("PlantUML is not installed where this server runs, so files cannot be checked; install Debian's plantuml package or set PLANTUML_JAR, then restart the server")
 	}
-	source, err := readSmall(path)
+	source, err := readSmall(root, name)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil, fmt.Errorf("%s does not exist", in.FilePath)
 		}
 		return nil, nil, err
 	}
-	v, err := c.opts.Processor.Check(ctx, source, filepath.Dir(path))
+	v, err := c.opts.Processor.Check(ctx, source, root.Path(filepath.Dir(name)))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,8 +93,11 @@ func (c *checker) check(ctx context.Context, _ *mcp.CallToolRequest, in CheckInp
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: text}}}, out, nil
 }
 
-func readSmall(path string) (string, error) {
-	f, err := os.Open(path)
+// readSmall reads the regular file name in root, through it, so that no
+// symbolic link swapped in after the policy's check leads out.
+func readSmall(root *toolkit.Root, name string) (string, error) {
+	path := root.Path(name)
+	f, _, err := root.OpenRegular(name)
 	if err != nil {
 		return "", err
 	}

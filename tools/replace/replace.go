@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -47,7 +46,7 @@ const newFileMode fs.FileMode = 0o644
 
 // Register adds the Replace tool to s.
 func Register(s *mcp.Server, opts *Options) {
-	t := &tool{write: toolkit.WriteFileAtomic}
+	t := &tool{write: (*toolkit.Root).WriteFileAtomic}
 	if opts != nil {
 		t.policy = opts.Policy
 	}
@@ -60,30 +59,35 @@ func Register(s *mcp.Server, opts *Options) {
 
 type tool struct {
 	policy *toolkit.Policy
-	// write is toolkit.WriteFileAtomic, replaced in tests to make it fail.
-	write func(path string, data []byte, perm fs.FileMode) error
+	// write is Root.WriteFileAtomic, replaced in tests to make it fail.
+	write func(root *toolkit.Root, name string, data []byte, perm fs.FileMode) error
 }
 
 func (t *tool) replace(_ context.Context, _ *mcp.CallToolRequest, in Input) (*mcp.CallToolResult, Output, error) {
-	path, err := t.policy.Resolve(in.FilePath)
+	root, name, err := t.policy.Open(in.FilePath)
 	if err != nil {
 		return nil, Output{}, err
 	}
+	defer root.Close()
 	dir := filepath.Dir(in.FilePath)
-	if info, err := os.Stat(filepath.Dir(path)); err != nil || !info.IsDir() {
+	if info, err := root.Stat(filepath.Dir(name)); err != nil || !info.IsDir() {
 		return nil, Output{}, fmt.Errorf("folder %s does not exist; create it first (for example with Bash: mkdir -p %s), then call Replace again", dir, dir)
 	}
 	perm, created := newFileMode, true
-	info, err := os.Stat(path)
+	info, err := root.Stat(name)
 	switch {
 	case err == nil && info.IsDir():
 		return nil, Output{}, fmt.Errorf("%s is a directory; give the path of a file inside it, such as %s", in.FilePath, filepath.Join(in.FilePath, "file.txt"))
+	case err == nil && !info.Mode().IsRegular():
+		// Writing would put a regular file in place of a FIFO, a device
+		// or a socket that something else relies on.
+		return nil, Output{}, fmt.Errorf("%s is not a regular file (%s); Replace writes files only", in.FilePath, info.Mode().Type())
 	case err == nil:
 		perm, created = info.Mode()&(fs.ModePerm|fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky), false
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, Output{}, fmt.Errorf("reading %s: %w", in.FilePath, err)
 	}
-	if err := t.write(path, []byte(in.Content), perm); err != nil {
+	if err := t.write(root, name, []byte(in.Content), perm); err != nil {
 		return nil, Output{}, fmt.Errorf("%w; nothing was written", err)
 	}
 

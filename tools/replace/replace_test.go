@@ -28,7 +28,7 @@ func newTool(t *testing.T, roots ...string) *tool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &tool{policy: p, write: toolkit.WriteFileAtomic}
+	return &tool{policy: p, write: (*toolkit.Root).WriteFileAtomic}
 }
 
 func call(t *testing.T, cs *mcp.ClientSession, path, content string) *mcp.CallToolResult {
@@ -115,8 +115,8 @@ func TestReplaceWriteFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	tl := newTool(t)
-	tl.write = func(path string, _ []byte, _ fs.FileMode) error {
-		return errors.New("writing " + path + ": disk quota exceeded")
+	tl.write = func(root *toolkit.Root, name string, _ []byte, _ fs.FileMode) error {
+		return errors.New("writing " + root.Path(name) + ": disk quota exceeded")
 	}
 	res := call(t, connect(t, tl), path, "after")
 	if !res.IsError || !strings.Contains(tooltest.Text(t, res), "disk quota exceeded; nothing was written") {
@@ -124,5 +124,35 @@ func TestReplaceWriteFails(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(path); string(got) != "before" {
 		t.Errorf("content = %q, want it unchanged", got)
+	}
+}
+
+// TestReplaceRacingSymlinks writes a file, and files in a folder, while
+// each is swapped for a symlink that leads out of the root, and checks that
+// nothing outside is ever written: checking the path, then writing it by
+// name, would follow a link swapped in between.
+func TestReplaceRacingSymlinks(t *testing.T) {
+	tr := tooltest.NewTrap(t)
+	cs := connect(t, newTool(t, tr.Root))
+	tr.Attack(t, 1500, func(i int) string {
+		path := tr.File
+		if i%2 == 1 {
+			path = tr.Dir + "/new.txt"
+		}
+		return tooltest.Text(t, call(t, cs, path, "needle replaced\n"))
+	})
+}
+
+// TestReplaceRefusesSpecialFiles checks that Replace refuses what is not a
+// regular file, rather than putting a regular file in its place.
+func TestReplaceRefusesSpecialFiles(t *testing.T) {
+	for _, sf := range tooltest.SpecialFiles(t) {
+		t.Run(sf.Kind, func(t *testing.T) {
+			res := call(t, connect(t, newTool(t)), sf.Path, "x")
+			if got := tooltest.Text(t, res); !res.IsError || !strings.Contains(got, sf.Want) {
+				t.Errorf("answer %q (isError %v), want an error saying %q", got, res.IsError, sf.Want)
+			}
+			sf.Unchanged(t)
+		})
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -84,23 +83,20 @@ func (t *tool) view(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp
 	if in.FilePath == "" {
 		return nil, nil, errors.New("file_path is empty; give the absolute path of the file to read")
 	}
-	path, err := t.opts.Policy.Resolve(in.FilePath)
+	root, name, err := t.opts.Policy.Open(in.FilePath)
 	if err != nil {
 		return nil, nil, err
 	}
-	info, err := os.Stat(path)
+	defer root.Close()
+	f, info, err := root.OpenRegular(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil, nil, fmt.Errorf("%s does not exist; use GlobTool to find a file by name, or LS on %s to see what is there", in.FilePath, filepath.Dir(in.FilePath))
-	case err != nil:
-		return nil, nil, err
-	case info.IsDir():
+	case errors.Is(err, toolkit.ErrNotRegular) && info.IsDir():
 		return nil, nil, fmt.Errorf("%s is a directory; use LS to list it, or GlobTool to find files below it", in.FilePath)
-	case !info.Mode().IsRegular():
+	case errors.Is(err, toolkit.ErrNotRegular):
 		return nil, nil, fmt.Errorf("%s is not a regular file (%s); View reads files only", in.FilePath, info.Mode().Type())
-	}
-	f, err := os.Open(path)
-	if err != nil {
+	case err != nil:
 		return nil, nil, fmt.Errorf("opening %s: %w", in.FilePath, err)
 	}
 	defer f.Close()

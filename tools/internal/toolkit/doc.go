@@ -1,6 +1,7 @@
 // Package toolkit is what every gomcptest tool binary shares: the common
 // flags, serving an [mcp.Server] over stdio or streamable HTTP, the
-// root-confinement [Policy] for file tools, and the output cap [Truncate].
+// root-confinement [Policy] for file tools with the [Root] they open paths
+// through, and the output cap [Truncate].
 //
 // A tool binary's main describes itself as a [Program] and hands it to
 // [Main]:

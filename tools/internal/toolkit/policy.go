@@ -17,7 +17,10 @@ var ErrRelativePath = errors.New("path is relative")
 // outside every root.
 var ErrOutsideRoots = errors.New("path is outside the allowed roots")
 
-// A Policy confines file tools to a set of root directories.
+// A Policy confines file tools to a set of root directories. A tool checks
+// a path and gets the root that holds it with [Policy.Open], then does all
+// its I/O through that [Root], so that a symbolic link swapped in after the
+// check cannot lead out.
 //
 // A Policy with no roots confines nothing, but still refuses relative paths:
 // a tool server's working directory is not the model's, so a relative path
@@ -81,8 +84,10 @@ func (p *Policy) Confined() bool {
 // Errors wrap [ErrRelativePath] or [ErrOutsideRoots] and are worded for the
 // model, which can act on them directly.
 //
-// Resolve cannot stop a symlink created after it returns; it guards against
-// a model's mistakes, not against a hostile process on the same machine.
+// Resolve alone cannot stop a symlink created after it returns, which a
+// hostile process on the same machine can race to do: a tool that opens
+// the path by name then follows it. Tools use [Policy.Open] instead, whose
+// Root keeps every later operation inside.
 func (p *Policy) Resolve(path string) (string, error) {
 	if !filepath.IsAbs(path) {
 		if p.Confined() {

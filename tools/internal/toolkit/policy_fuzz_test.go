@@ -10,7 +10,8 @@ import (
 
 // FuzzPolicyResolve checks the promise of Resolve on any input: it never
 // panics, and a path it allows lies inside the root once every symlink is
-// resolved, so that using it cannot touch anything outside. The tree holds
+// resolved, so that using it cannot touch anything outside; and Open
+// allows the same paths, giving the same file in that root. The tree holds
 // links that stay inside, links that lead out (to a directory, to a file,
 // dangling) and a sibling that shares the root's name as a prefix.
 func FuzzPolicyResolve(f *testing.F) {
@@ -67,6 +68,16 @@ func FuzzPolicyResolve(f *testing.F) {
 	f.Fuzz(func(t *testing.T, path string) {
 		path = strings.NewReplacer("$ROOT", root, "$TMP", tmp).Replace(path)
 		got, err := p.Resolve(path)
+		r, name, openErr := p.Open(path)
+		if (err == nil) != (openErr == nil) {
+			t.Fatalf("Resolve(%q) error = %v but Open error = %v; want both to allow or refuse", path, err, openErr)
+		}
+		if openErr == nil {
+			defer r.Close()
+			if r.Dir() != root || r.Path(name) != got {
+				t.Errorf("Open(%q) = root %s, name %q; want root %s holding %s", path, r.Dir(), name, root, got)
+			}
+		}
 		if err != nil {
 			if got != "" {
 				t.Errorf("Resolve(%q) = %q with error %v; want no path with an error", path, got, err)

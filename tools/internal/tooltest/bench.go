@@ -25,23 +25,25 @@ type Bench struct {
 	Run  func(b *testing.B)
 }
 
-// Versus runs baseline and then ours as sub-benchmarks of b, and reports on
-// ours its time per operation as a multiple of baseline's, in the metric
-// unit (x-rg: 1 means as fast as rg). When baseline skips, for instance
-// because the command it times is not installed, ours runs alone and no
-// ratio is reported.
-func Versus(b *testing.B, unit string, baseline, ours Bench) {
+// Versus runs baseline and then each of ours as sub-benchmarks of b, and
+// reports on each of ours its time per operation as a multiple of
+// baseline's, in the metric unit (x-rg: 1 means as fast as rg). When
+// baseline skips, for instance because the command it times is not
+// installed, ours run alone and no ratio is reported.
+func Versus(b *testing.B, unit string, baseline Bench, ours ...Bench) {
 	b.Helper()
 	var basePerOp time.Duration
 	b.Run(baseline.Name, func(b *testing.B) {
 		baseline.Run(b)
 		basePerOp = b.Elapsed() / time.Duration(b.N)
 	})
-	b.Run(ours.Name, func(b *testing.B) {
-		ours.Run(b)
-		if basePerOp > 0 {
-			perOp := b.Elapsed() / time.Duration(b.N)
-			b.ReportMetric(float64(perOp)/float64(basePerOp), unit)
-		}
-	})
+	for _, o := range ours {
+		b.Run(o.Name, func(b *testing.B) {
+			o.Run(b)
+			if basePerOp > 0 {
+				perOp := b.Elapsed() / time.Duration(b.N)
+				b.ReportMetric(float64(perOp)/float64(basePerOp), unit)
+			}
+		})
+	}
 }
