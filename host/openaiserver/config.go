@@ -30,6 +30,8 @@ type config struct {
 	apiKeys       []string
 	logLevel      slog.Level
 	logJSON       bool
+	// memoryLimit is the Go runtime's soft memory limit; 0 leaves it alone.
+	memoryLimit int64
 	// limits holds the server's limits and allowed hosts; run fills in
 	// the rest of the server's options.
 	limits server.Options
@@ -37,6 +39,11 @@ type config struct {
 	backend  backend.Config
 	builtins []string
 }
+
+// defaultMemoryLimit is the default soft memory limit. A host holds little
+// between requests; the limit makes the collector return the memory of a
+// burst of large bodies rather than let the heap double past it.
+const defaultMemoryLimit = 512 << 20
 
 const usage = `openaiserver serves an OpenAI-compatible chat API (/v1/chat/completions,
 /v1/models, /v1/tools) whose model is Gemini, running MCP tools for it.
@@ -62,6 +69,7 @@ Environment:
   OPENAISERVER_API_KEYS              comma list of bearer tokens /v1/ requires
   CORS_ORIGINS                       comma list of browser origins allowed
   ALLOWED_HOSTS                      comma list of names clients may use in Host
+  GOMEMLIMIT                         the Go runtime's soft memory limit (-memory-limit)
   TOOL_ENV                           comma list of variables for every MCP server
 
 Tool selection: a model string "gemini-2.5-flash|LS|View" offers only those
@@ -151,6 +159,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	toolEnv := fs.String("tool-env", env("TOOL_ENV"), "comma list of host variables passed to every MCP server (see Tool environment)")
 	keys := fs.String("api-keys", env("OPENAISERVER_API_KEYS"), "comma list of bearer tokens required on /v1/ (empty: none)")
 	hosts := fs.String("allowed-hosts", env("ALLOWED_HOSTS"), `comma list of host names clients may reach the server by, besides localhost and the bound address ("*.example.com" for subdomains)`)
+	memLimit := int64(defaultMemoryLimit)
+	if env("GOMEMLIMIT") != "" {
+		memLimit = 0 // the runtime has read it already
+	}
+	fs.Int64Var(&cfg.memoryLimit, "memory-limit", memLimit, "soft memory limit in bytes, after which the garbage collector works harder (0: none; GOMEMLIMIT, when set, wins)")
 	lim := &cfg.limits
 	fs.Int64Var(&lim.MaxBodyMemory, "max-body-memory", server.DefaultMaxBodyMemory, "bytes of request bodies held at once by all requests; past it, 429")
 	fs.IntVar(&lim.MaxConcurrent, "max-concurrent", server.DefaultMaxConcurrent, "chat completions served at once; past it, 429 with Retry-After")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"strconv"
 
 	"github.com/owulveryck/gomcptest/host/backend"
@@ -21,6 +22,9 @@ func run(ctx context.Context, cfg config, stderr io.Writer) error {
 		h = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})
 	}
 	logger := slog.New(h)
+	if cfg.memoryLimit > 0 {
+		debug.SetMemoryLimit(cfg.memoryLimit)
+	}
 
 	provider, err := backend.Provider(ctx, cfg.backend, logger)
 	if err != nil {

@@ -39,8 +39,10 @@ const DefaultMaxBodyBytes = 32 << 20
 // Defaults of the limits in Options.
 const (
 	// DefaultMaxBodyMemory is the memory all request bodies being served
-	// may hold at once.
-	DefaultMaxBodyMemory = 8 * DefaultMaxBodyBytes
+	// may hold at once. A body costs several times its size while its
+	// request runs (decoded, converted, encoded for the model), so this is
+	// a few bodies of the largest size.
+	DefaultMaxBodyMemory = 4 * DefaultMaxBodyBytes
 	// DefaultMaxConcurrent is the number of chat completions served at once.
 	DefaultMaxConcurrent = 64
 	// DefaultMaxConnections is the number of open client connections.
