@@ -19,6 +19,9 @@ import (
 // Main runs the command with the process's arguments and environment and
 // returns its exit code.
 func Main() int {
+	if err := hardenProcess(); err != nil {
+		fmt.Fprintln(os.Stderr, "openaiserver: warning: the tools may read this process's environment:", err)
+	}
 	cfg, err := parseConfig(os.Args[1:], os.Getenv, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
