@@ -33,6 +33,11 @@
 //
 // A name to pass that the host has not set is logged as a warning at start.
 //
+// A streamable HTTP server gets nothing of the host's environment but, when
+// its line names one ("BASH_TOKEN http://127.0.0.1:8081/mcp"), the value
+// of that variable as a bearer token on every request; [New] fails when
+// the variable is not set.
+//
 // # Stderr
 //
 // Each server's stderr is logged line by line at INFO ("server stderr",

@@ -226,3 +226,29 @@ func (s *server) close() error {
 	}
 	return nil
 }
+
+// withBearer returns a client that sends token as a bearer token on every
+// request, as a tool served with -auth-token expects. c may be nil.
+func withBearer(c *http.Client, token string) *http.Client {
+	if c == nil {
+		c = http.DefaultClient
+	}
+	rt := c.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	cc := *c
+	cc.Transport = bearer{rt, "Bearer " + token}
+	return &cc
+}
+
+type bearer struct {
+	next http.RoundTripper
+	auth string
+}
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", b.auth)
+	return b.next.RoundTrip(r)
+}

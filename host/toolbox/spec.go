@@ -22,6 +22,9 @@ type ServerSpec struct {
 	Pass []string
 	// URL is the streamable HTTP endpoint of a server that is already running.
 	URL string
+	// TokenEnv, for a URL server, names the host variable whose value is
+	// sent as "Authorization: Bearer <value>" with every request.
+	TokenEnv string
 }
 
 // A SpecError reports where a -mcpservers spec is malformed.
@@ -54,7 +57,8 @@ func (e *SpecError) Error() string {
 // "GEMINI_API_KEY LS -root /src" all run LS. Quote the word or give a path
 // ("./LS") to leave no doubt. A server whose command starts with http:// or
 // https:// is a streamable HTTP endpoint and takes no arguments or
-// environment.
+// environment; one bare NAME before it names the host variable holding its
+// bearer token ([ServerSpec.TokenEnv]): "MCP_TOKEN https://tools/mcp".
 //
 // Empty servers (";;", a trailing ';', blanks) are skipped. An unterminated
 // quote, a dangling backslash or a missing command is a *SpecError.
@@ -114,8 +118,11 @@ func buildSpec(words []word) (ServerSpec, *SpecError) {
 	if err != nil || u.Host == "" {
 		return spec, &SpecError{Offset: cmd.pos, Msg: fmt.Sprintf("invalid URL %q", cmd.text)}
 	}
-	if len(spec.Env) > 0 || len(spec.Pass) > 0 || len(words) > 1 {
-		return spec, &SpecError{Offset: cmd.pos, Msg: "a URL server takes no arguments or environment"}
+	if len(spec.Env) > 0 || len(spec.Pass) > 1 || len(words) > 1 {
+		return spec, &SpecError{Offset: cmd.pos, Msg: "a URL server takes no arguments or environment, only the NAME of the variable holding its bearer token"}
+	}
+	if len(spec.Pass) == 1 {
+		spec.TokenEnv, spec.Pass = spec.Pass[0], nil
 	}
 	spec.URL = cmd.text
 	return spec, nil

@@ -49,6 +49,7 @@ func TestParseSpec(t *testing.T) {
 		{"quoted upper-case is a command", "'LS' X", []ServerSpec{{Command: "LS", Args: []string{"X"}}}},
 		{"digit first is a command", "1KEY bin/x", []ServerSpec{{Command: "1KEY", Args: []string{"bin/x"}}}},
 		{"url", "http://localhost:8081/mcp; HTTPS://h.example/x", []ServerSpec{{URL: "http://localhost:8081/mcp"}, {URL: "HTTPS://h.example/x"}}},
+		{"url with token", "BASH_TOKEN http://localhost:8081/mcp", []ServerSpec{{URL: "http://localhost:8081/mcp", TokenEnv: "BASH_TOKEN"}}},
 		{"utf-8", "./outil 'été'", []ServerSpec{{Command: "./outil", Args: []string{"été"}}}},
 	}
 	for _, tt := range tests {
@@ -64,6 +65,8 @@ func TestParseSpec(t *testing.T) {
 	}
 }
 
+const urlOnly = "a URL server takes no arguments or environment, only the NAME of the variable holding its bearer token"
+
 func TestParseSpecErrors(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -75,9 +78,9 @@ func TestParseSpecErrors(t *testing.T) {
 		{`./A x\`, SpecError{Server: 1, Offset: 5, Msg: "dangling backslash"}},
 		{`./A; K=V`, SpecError{Server: 2, Offset: 5, Msg: "environment without a command"}},
 		{`./A;;"" x`, SpecError{Server: 3, Offset: 5, Msg: "empty command"}},
-		{`http://h/mcp -x`, SpecError{Server: 1, Offset: 0, Msg: "a URL server takes no arguments or environment"}},
-		{`K=V http://h/mcp`, SpecError{Server: 1, Offset: 4, Msg: "a URL server takes no arguments or environment"}},
-		{`KEY http://h/mcp`, SpecError{Server: 1, Offset: 4, Msg: "a URL server takes no arguments or environment"}},
+		{`http://h/mcp -x`, SpecError{Server: 1, Offset: 0, Msg: urlOnly}},
+		{`K=V http://h/mcp`, SpecError{Server: 1, Offset: 4, Msg: urlOnly}},
+		{`KEY OTHER http://h/mcp`, SpecError{Server: 1, Offset: 10, Msg: urlOnly}},
 		{`http:///nohost`, SpecError{Server: 1, Offset: 0, Msg: `invalid URL "http:///nohost"`}},
 	}
 	for _, tt := range tests {

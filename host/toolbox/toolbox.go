@@ -162,6 +162,13 @@ func New(ctx context.Context, specs []ServerSpec, opts *Options) (*Toolbox, erro
 			stderrLimit:  newBucket(o.StderrBurst, o.StderrRate, o.Now),
 			lock:         make(chan struct{}, 1),
 		}
+		if spec.TokenEnv != "" {
+			token, ok := host.vars[spec.TokenEnv]
+			if !ok || token == "" {
+				return nil, fmt.Errorf("server %q: %s, which should hold its bearer token, is not set", names[i], spec.TokenEnv)
+			}
+			s.httpClient = withBearer(o.HTTPClient, token)
+		}
 		if spec.URL == "" {
 			own, missing := host.pass(spec.Pass)
 			if len(missing) > 0 {
