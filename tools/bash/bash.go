@@ -69,7 +69,20 @@ type Options struct {
 	// MaxOutput caps the characters of a command's output; zero means
 	// [toolkit.DefaultMaxOutput], a negative value no limit.
 	MaxOutput int
-	// Logger logs each command and shell; nil means no logging.
+	// MaxProcs, when positive, caps the processes that a session's shell
+	// and what it started may run at once: past it, they are all killed.
+	// They are counted every tenth of a second, so a fast fork bomb can
+	// pass the cap briefly. Linux only.
+	MaxProcs int
+	// Subreaper makes the process a child subreaper (Linux), so that a
+	// process a command started that left its parent (a double fork,
+	// setsid) and dropped its environment is still found and killed; the
+	// process then reaps such orphans. It changes the whole process and
+	// assumes that nothing else in it starts child processes: set it only
+	// in a process of its own, as the Bash binary does.
+	Subreaper bool
+	// Logger logs each command (its text only at debug level, since it
+	// may hold secrets) and shell; nil means no logging.
 	Logger *slog.Logger
 }
 
@@ -82,12 +95,16 @@ func Register(s *mcp.Server, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	t.register(s)
+	return nil
+}
+
+func (t *tool) register(s *mcp.Server) {
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "Bash",
 		Description: description,
 		Annotations: &mcp.ToolAnnotations{DestructiveHint: new(true), OpenWorldHint: new(true)},
 	}, t.bash)
-	return nil
 }
 
 type tool struct {
@@ -97,6 +114,8 @@ type tool struct {
 	banned    map[string]bool
 	bannedAll string // for messages
 	maxOutput int
+	maxProcs  int
+	procs     *tracker
 	logger    *slog.Logger
 
 	mu       sync.Mutex
@@ -112,6 +131,7 @@ func newTool(opts *Options) (*tool, error) {
 		dir:       opts.Dir,
 		env:       opts.Env,
 		maxOutput: opts.MaxOutput,
+		maxProcs:  opts.MaxProcs,
 		logger:    opts.Logger,
 		sessions:  make(map[*mcp.ServerSession]*session),
 		banned:    make(map[string]bool),
@@ -150,7 +170,33 @@ func newTool(opts *Options) (*tool, error) {
 		t.banned[name] = true
 	}
 	t.bannedAll = strings.Join(banned, " ")
+	if t.maxProcs < 0 {
+		return nil, fmt.Errorf("the process limit must be 0 (none) or more, got %d", t.maxProcs)
+	}
+	if t.procs, err = newTracker(opts.Subreaper, t.maxProcs, t.logger); err != nil && opts.Subreaper {
+		t.logger.Warn("processes that leave their shell and drop its marker cannot be found", "err", err)
+		t.procs, err = newTracker(false, t.maxProcs, t.logger)
+	}
+	if err != nil {
+		return nil, err
+	}
 	return t, nil
+}
+
+// close kills the shells of every session and what they started, and
+// stops tracking processes. The tool must not be used afterwards.
+func (t *tool) close() {
+	t.mu.Lock()
+	sessions := make([]*session, 0, len(t.sessions))
+	for ss, s := range t.sessions {
+		sessions = append(sessions, s)
+		delete(t.sessions, ss)
+	}
+	t.mu.Unlock()
+	for _, s := range sessions {
+		s.close()
+	}
+	t.procs.close()
 }
 
 // truncateHint tells the model how to see the part of the output that was cut.
@@ -184,7 +230,7 @@ func (t *tool) bash(ctx context.Context, req *mcp.CallToolRequest, in Input) (*m
 	if in.Description != "" {
 		attrs = append(attrs, "description", in.Description)
 	}
-	t.logger.Info("running", attrs...)
+	t.logger.Debug("running", attrs...)
 	return t.run(ctx, sess, in.Command, time.Duration(timeout)*time.Millisecond)
 }
 
@@ -194,18 +240,29 @@ func (t *tool) run(ctx context.Context, sess *session, command string, timeout t
 	if info, err := os.Stat(sess.dir); err != nil || !info.IsDir() {
 		sess.dir = t.dir // the last directory is gone
 	}
-	sh, err := sess.shell(t.bin, sess.dir, t.env)
+	sh, err := sess.shell(t.procs, t.bin, sess.dir, t.env)
 	if err != nil {
 		return nil, Output{}, err
 	}
+	start := time.Now()
 	res, err := sh.run(ctx, command, timeout, t.maxOutput, truncateHint)
 	if res.outcome == timedOut || res.outcome == cancelled {
 		if dir, ok := sh.cwd(); ok {
 			sess.dir = dir // where the command had gone, as the user expects
 		}
 	}
+	// Without the command, which may hold secrets.
+	attrs := []any{"outcome", res.outcome, "exit_status", res.status, "duration", time.Since(start).Round(time.Millisecond), "timeout", timeout}
+	var kill string // what killing the shell did, for the model
 	if res.outcome != finished {
-		sess.drop(sh)
+		sess.drop(sh) // sh.victims and sh.failed are set when it returns
+		kill = killed(sh.victims, sh.failed)
+		attrs = append(attrs, "killed", sh.victims)
+	}
+	if res.outcome != finished && len(sh.failed) > 0 {
+		t.logger.Warn("ran a command, and some processes it started could not be killed", append(attrs, "pids", sh.failed)...)
+	} else {
+		t.logger.Info("ran a command", attrs...)
 	}
 	if err != nil {
 		return nil, Output{}, fmt.Errorf("the command was cancelled and killed: %w", err)
@@ -228,9 +285,25 @@ func (t *tool) run(ctx context.Context, sess *session, command string, timeout t
 		fmt.Fprintf(&b, "[the shell exited with status %d; the next command runs in a fresh shell in %s, without the variables set before]", res.status, dir)
 	case timedOut:
 		out.TimedOut, isError = true, true
-		fmt.Fprintf(&b, "[timed out after %v: the command and everything it started were killed. The next command runs in a fresh shell in %s; variables set before are lost. For a longer job, give a larger timeout (at most %d ms), or run it in the background with its output in a file (cmd > /tmp/job.log 2>&1 &) and check on it later]", timeout, dir, MaxTimeout)
+		fmt.Fprintf(&b, "[timed out after %v: %s. The next command runs in a fresh shell in %s; variables set before are lost. For a longer job, give a larger timeout (at most %d ms), or run it in the background with its output in a file (cmd > /tmp/job.log 2>&1 &) and check on it later]", timeout, kill, dir, MaxTimeout)
+	case overLimit:
+		isError = true
+		fmt.Fprintf(&b, "[stopped: the shell and what it started ran %d processes at once, more than the %d allowed here; %s. The next command runs in a fresh shell in %s; variables set before are lost. Run fewer processes at once (xargs -P, make -j with a small number)]", sh.over.Load(), t.maxProcs, kill, dir)
 	}
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: b.String()}}, IsError: isError}, out, nil
+}
+
+// killed says what killing a shell did: victims processes killed, and
+// the pids of those that could not be.
+func killed(victims int, failed []int) string {
+	msg := "killed the shell, the command and everything they started"
+	if victims > 0 {
+		msg += fmt.Sprintf(" (%d processes)", victims)
+	}
+	if len(failed) > 0 {
+		msg += fmt.Sprintf(", but %d processes could not be killed and may still run (pids %v)", len(failed), failed)
+	}
+	return msg
 }
 
 // session returns the state of ss, creating it on first use; it is
@@ -278,14 +351,14 @@ func (s *session) lock(ctx context.Context) error {
 func (s *session) unlock() { <-s.sem }
 
 // shell returns the session's shell, starting one in dir if needed.
-func (s *session) shell(bin, dir string, env []string) (*shell, error) {
+func (s *session) shell(tr *tracker, bin, dir string, env []string) (*shell, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, errors.New("the session has ended")
 	}
 	if s.sh == nil {
-		sh, err := startShell(bin, dir, env)
+		sh, err := startShell(tr, bin, dir, env)
 		if err != nil {
 			return nil, err
 		}

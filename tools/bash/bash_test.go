@@ -1,10 +1,12 @@
 package bash
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -291,5 +293,32 @@ func TestBashClientGone(t *testing.T) {
 	case <-done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the server did not stop after its client left")
+	}
+}
+
+// TestBashLogs checks that a command's text, which may hold a secret, is
+// logged only at debug level, and that info level still logs each call.
+func TestBashLogs(t *testing.T) {
+	tests := []struct {
+		level       slog.Level
+		wantCommand bool
+	}{
+		{slog.LevelInfo, false},
+		{slog.LevelDebug, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.level.String(), func(t *testing.T) {
+			var log bytes.Buffer
+			logger := slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: tt.level}))
+			cs := tooltest.Connect(t, newServer(t, &Options{Logger: logger}), nil)
+			run(t, cs, map[string]any{"command": "export TOKEN=sk-secret-123; (exit 3)", "description": "set the token"})
+			got := log.String()
+			if strings.Contains(got, "sk-secret-123") != tt.wantCommand {
+				t.Errorf("the command in the log is %v, want %v:\n%s", !tt.wantCommand, tt.wantCommand, got)
+			}
+			if !strings.Contains(got, `level=INFO msg="ran a command" outcome=finished exit_status=3 duration=`) {
+				t.Errorf("no info line for the call:\n%s", got)
+			}
+		})
 	}
 }

@@ -1,28 +1,49 @@
 package bash
 
 import (
+	"flag"
+
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
 )
 
 // Main runs the Bash MCP server binary with the process's arguments and
-// returns its exit code.
+// returns its exit code. The process becomes the subreaper of its shells
+// (see [Options.Subreaper]), and before Main returns every shell and every
+// process they started is killed.
 func Main() int {
-	return toolkit.Main(toolkit.Program{
+	var (
+		t        *tool
+		maxProcs int
+	)
+	code := toolkit.Main(toolkit.Program{
 		Name:         "Bash",
 		Summary:      "runs commands in a persistent bash shell per session (tool: Bash); -root sets the starting folder but cannot confine a shell",
 		Instructions: "Bash runs commands in a shell that keeps its working directory and exported variables between calls.",
 		Example:      toolkit.Example{Tool: "Bash", Arguments: `{"command":"ls -la"}`},
+		Flags: func(fs *flag.FlagSet) {
+			fs.IntVar(&maxProcs, "max-procs", 0, "kill a session's shell and all it started once they run more than `N` processes at once (0: no limit); "+
+				"counted every 100ms, so a fast fork bomb passes N briefly before it is killed (Linux only)")
+		},
 		Register: func(s *mcp.Server, cfg toolkit.Config) error {
-			opts := &Options{MaxOutput: cfg.MaxOutput, Logger: cfg.Logger}
+			opts := &Options{MaxOutput: cfg.MaxOutput, MaxProcs: maxProcs, Subreaper: true, Logger: cfg.Logger}
 			if cfg.MaxOutput <= 0 {
 				opts.MaxOutput = -1 // -max-output 0: no limit
 			}
 			if roots := cfg.Policy.Roots(); len(roots) > 0 {
 				opts.Dir = roots[0]
 			}
-			return Register(s, opts)
+			var err error
+			if t, err = newTool(opts); err != nil {
+				return err
+			}
+			t.register(s)
+			return nil
 		},
 	})
+	if t != nil {
+		t.close()
+	}
+	return code
 }

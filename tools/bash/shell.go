@@ -13,7 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -37,13 +37,18 @@ type shell struct {
 	marker  string        // random, unique to this shell
 	seq     int           // commands run, numbers each end marker
 	pending []byte        // output read after the last end marker
+	group   *group        // the processes the shell started
 	killed  sync.Once
+	victims int           // processes killed, set by kill
+	failed  []int         // pids kill could not signal
+	over    atomic.Int64  // processes counted past the limit, once over it
 	waited  chan struct{} // closed once the shell has exited and is reaped
 	waitErr error         // from cmd.Wait, set before waited is closed
 }
 
-// startShell starts bin (bash) in dir with env.
-func startShell(bin, dir string, env []string) (*shell, error) {
+// startShell starts bin (bash) in dir with env, its processes tracked by
+// tr.
+func startShell(tr *tracker, bin, dir string, env []string) (*shell, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("starting the shell: %w", err)
@@ -53,38 +58,45 @@ func startShell(bin, dir string, env []string) (*shell, error) {
 	cmd.Env = env
 	cmd.Stdout = w
 	cmd.Stderr = w
-	// Its own process group, so that a timeout kills what the command
-	// started as well, and a Ctrl-C meant for the server does not reach it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("starting the shell: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
-		r.Close()
-		w.Close()
-		return nil, fmt.Errorf("starting %s: %w", bin, err)
-	}
-	w.Close() // the shell and its children hold the write end now
-	random := make([]byte, 12)
-	rand.Read(random)
 	sh := &shell{
 		cmd:    cmd,
 		stdin:  stdin,
 		out:    r,
 		chunks: make(chan []byte),
 		done:   make(chan struct{}),
-		marker: hex.EncodeToString(random),
+		marker: randomHex(),
 		waited: make(chan struct{}),
 	}
+	sh.group, err = tr.start(cmd, func(n int) {
+		sh.over.Store(int64(n))
+		sh.kill()
+	})
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("starting %s: %w", bin, err)
+	}
+	w.Close() // the shell and its children hold the write end now
 	go sh.read()
 	go func() {
 		sh.waitErr = cmd.Wait()
+		sh.group.release()
 		close(sh.waited)
 	}()
 	return sh, nil
+}
+
+// randomHex returns 24 random hex digits.
+func randomHex() string {
+	random := make([]byte, 12)
+	rand.Read(random)
+	return hex.EncodeToString(random)
 }
 
 func (sh *shell) read() {
@@ -115,15 +127,18 @@ func (sh *shell) cwd() (string, bool) {
 	return dir, err == nil
 }
 
-// kill kills the shell's process group (the shell, the command it runs and
-// whatever that started in the background). It may be called more than
-// once, and while run runs, which then returns as if the shell exited.
+// kill kills the shell and every process it started: the command it runs
+// and whatever that started in the background, even what left the
+// process group (setsid) or its parent (a double fork). It may be called
+// more than once, and while run runs, which then returns as if the shell
+// exited. When it returns, the shell is reaped and victims and failed are
+// set.
 func (sh *shell) kill() {
 	sh.killed.Do(func() {
-		syscall.Kill(-sh.pid(), syscall.SIGKILL)
+		sh.victims, sh.failed = sh.group.kill()
 		sh.stdin.Close()
 		close(sh.done)
-		// A process that left the group (setsid) may hold the pipe open;
+		// A process that could not be killed may hold the pipe open;
 		// closing our end stops the reader all the same.
 		sh.out.Close()
 	})
@@ -138,7 +153,24 @@ const (
 	exited                   // the shell itself exited (exit, exec): status is set
 	timedOut                 // the timeout expired
 	cancelled                // ctx was cancelled
+	overLimit                // the shell was killed for running too many processes
 )
+
+func (o outcome) String() string {
+	switch o {
+	case finished:
+		return "finished"
+	case exited:
+		return "shell exited"
+	case timedOut:
+		return "timed out"
+	case cancelled:
+		return "cancelled"
+	case overLimit:
+		return "over the process limit"
+	}
+	return "outcome(" + strconv.Itoa(int(o)) + ")"
+}
 
 // result is what running a command gave.
 type result struct {
@@ -215,6 +247,9 @@ func (sh *shell) exit(c *collector, limit int, hint string) result {
 		status = exitErr.ExitCode()
 	}
 	r := result{outcome: exited, status: status}
+	if sh.over.Load() > 0 {
+		r = result{outcome: overLimit, status: -1}
+	}
 	if c != nil {
 		r.output = c.text(limit, hint)
 	}

@@ -1,0 +1,50 @@
+//go:build !linux
+
+package bash
+
+import (
+	"errors"
+	"log/slog"
+	"os/exec"
+	"syscall"
+)
+
+// Without Linux's /proc, a shell's processes are its process group: what
+// left it (setsid) survives the shell.
+
+// A tracker starts shells in process groups of their own.
+type tracker struct{}
+
+// A group is the process group of one shell.
+type group struct{ pid int }
+
+// newTracker returns a tracker; this system has no subreaper, and no way
+// to count a shell's processes.
+func newTracker(subreaper bool, maxProcs int, logger *slog.Logger) (*tracker, error) {
+	if maxProcs > 0 {
+		return nil, errors.New("a process limit needs Linux")
+	}
+	if subreaper {
+		return nil, errors.New("a subreaper needs Linux")
+	}
+	return &tracker{}, nil
+}
+
+func (tr *tracker) start(cmd *exec.Cmd, onLimit func(n int)) (*group, error) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return &group{pid: cmd.Process.Pid}, nil
+}
+
+// kill kills the shell's process group; it cannot tell how many processes
+// that was.
+func (g *group) kill() (killed int, failed []int) {
+	syscall.Kill(-g.pid, syscall.SIGKILL)
+	return 0, nil
+}
+
+func (g *group) release() {}
+
+func (tr *tracker) close() {}
