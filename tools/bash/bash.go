@@ -2,7 +2,10 @@
 // session, in which the model runs commands. The working directory and
 // exported variables survive from one call to the next; stdout and stderr
 // come back interleaved, with the exit status; a timeout kills the command
-// and everything it started, and the next call gets a fresh shell.
+// and everything the shell started, and the next call gets a fresh shell.
+// Everything includes what left the process group (setsid) or its parent
+// (nohup ... &, a double fork): on Linux the processes of a shell are found
+// in /proc, and the same kill runs when the session ends.
 //
 // Commands are parsed before they run, and those that call a banned
 // program by name (network clients, browsers; see [DefaultBanned]) are
@@ -69,10 +72,13 @@ type Options struct {
 	// MaxOutput caps the characters of a command's output; zero means
 	// [toolkit.DefaultMaxOutput], a negative value no limit.
 	MaxOutput int
-	// MaxProcs, when positive, caps the processes that a session's shell
-	// and what it started may run at once: past it, they are all killed.
-	// They are counted every tenth of a second, so a fast fork bomb can
-	// pass the cap briefly. Linux only.
+	// MaxProcs, when positive, caps the processes and threads that a
+	// session's shell and what it started may run at once: past it, they
+	// are all killed. Where the server may create cgroups of the pids
+	// controller (as root, mostly), the kernel holds the cap; elsewhere
+	// the processes are counted every tenth of a second, and a fork bomb
+	// can run the machine out of processes before it is killed. Linux
+	// only.
 	MaxProcs int
 	// Subreaper makes the process a child subreaper (Linux), so that a
 	// process a command started that left its parent (a double fork,
@@ -288,7 +294,7 @@ func (t *tool) run(ctx context.Context, sess *session, command string, timeout t
 		fmt.Fprintf(&b, "[timed out after %v: %s. The next command runs in a fresh shell in %s; variables set before are lost. For a longer job, give a larger timeout (at most %d ms), or run it in the background with its output in a file (cmd > /tmp/job.log 2>&1 &) and check on it later]", timeout, kill, dir, MaxTimeout)
 	case overLimit:
 		isError = true
-		fmt.Fprintf(&b, "[stopped: the shell and what it started ran %d processes at once, more than the %d allowed here; %s. The next command runs in a fresh shell in %s; variables set before are lost. Run fewer processes at once (xargs -P, make -j with a small number)]", sh.over.Load(), t.maxProcs, kill, dir)
+		fmt.Fprintf(&b, "[stopped: the shell and what it started tried to run more than the %d processes and threads allowed here at once; %s. The next command runs in a fresh shell in %s; variables set before are lost. Run fewer at once (xargs -P, make -j with a small number)]", t.maxProcs, kill, dir)
 	}
 	return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: b.String()}}, IsError: isError}, out, nil
 }

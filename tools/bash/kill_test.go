@@ -146,17 +146,19 @@ func forkLoop(file, sleep string) map[string]any {
 }
 
 // checkStopped checks that a fork loop was stopped at the limit, that
-// every process it started is gone, and that the session goes on.
-func checkStopped(t *testing.T, cs *mcp.ClientSession, got string, isErr bool, pidFile string) {
+// every process it started is gone, and that the session goes on. It
+// returns how many processes the loop started.
+func checkStopped(t *testing.T, cs *mcp.ClientSession, got string, isErr bool, pidFile string) int {
 	t.Helper()
-	if !isErr || !strings.Contains(got, "more than the 20 allowed here; killed the shell, the command and everything they started (") {
+	if !isErr || !strings.Contains(got, "more than the 20 processes and threads allowed here at once; killed the shell, the command and everything they started (") {
 		t.Errorf("fork loop answer = %q (isError %v)", got, isErr)
 	}
 	data, err := os.ReadFile(pidFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range strings.Fields(string(data)) {
+	pids := strings.Fields(string(data))
+	for _, f := range pids {
 		pid, err := strconv.Atoi(f)
 		if err != nil {
 			t.Fatalf("pid file: %q", data)
@@ -166,13 +168,33 @@ func checkStopped(t *testing.T, cs *mcp.ClientSession, got string, isErr bool, p
 	if got, isErr := run(t, cs, cmd("echo fresh")); isErr || got != "fresh\n[exit status 0]" {
 		t.Errorf("after the limit got %q (isError %v)", got, isErr)
 	}
+	return len(pids)
 }
 
 func TestBashMaxProcs(t *testing.T) {
-	cs := tooltest.Connect(t, newServer(t, &Options{MaxProcs: 20}), nil)
-	pidFile := tempDir(t) + "/pids"
-	got, isErr := run(t, cs, forkLoop(pidFile, "sleep"))
-	checkStopped(t, cs, got, isErr, pidFile)
+	for _, kernel := range []bool{true, false} {
+		t.Run(map[bool]string{true: "cgroup", false: "counted"}[kernel], func(t *testing.T) {
+			tl, err := newTool(&Options{MaxProcs: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kernel && tl.procs.cgroups == "" {
+				t.Skip("no pids cgroup to create cgroups in")
+			}
+			if !kernel {
+				tl.procs.cgroups = "" // as where none is writable
+			}
+			s := mcp.NewServer(&mcp.Implementation{Name: "Bash", Version: "v0"}, nil)
+			tl.register(s)
+			cs := tooltest.Connect(t, s, nil)
+			pidFile := tempDir(t) + "/pids"
+			got, isErr := run(t, cs, forkLoop(pidFile, "sleep"))
+			started := checkStopped(t, cs, got, isErr, pidFile)
+			if kernel && started >= 20 {
+				t.Errorf("the loop started %d processes past a cgroup limit of 20", started)
+			}
+		})
+	}
 }
 
 // TestBashServerMaxProcs runs the limit in the Bash binary, on processes

@@ -23,8 +23,9 @@ func Main() int {
 		Instructions: "Bash runs commands in a shell that keeps its working directory and exported variables between calls.",
 		Example:      toolkit.Example{Tool: "Bash", Arguments: `{"command":"ls -la"}`},
 		Flags: func(fs *flag.FlagSet) {
-			fs.IntVar(&maxProcs, "max-procs", 0, "kill a session's shell and all it started once they run more than `N` processes at once (0: no limit); "+
-				"counted every 100ms, so a fast fork bomb passes N briefly before it is killed (Linux only)")
+			fs.IntVar(&maxProcs, "max-procs", 0, "kill a session's shell and all it started once they try to run more than `N` processes and threads at once (0: no limit; Linux only). "+
+				"Where the server may create pids cgroups (as root, mostly) the kernel refuses the fork past N; elsewhere they are counted every 100ms, "+
+				"and a fork bomb can run the machine out of processes before it is killed")
 		},
 		Register: func(s *mcp.Server, cfg toolkit.Config) error {
 			opts := &Options{MaxOutput: cfg.MaxOutput, MaxProcs: maxProcs, Subreaper: true, Logger: cfg.Logger}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,11 +25,17 @@ import (
 //
 //   - the shell and its process group;
 //   - every process whose environment holds the shell's marker (a random
-//     value in markerVar), wherever it was reparented;
+//     value in markerVar), wherever it was reparented; a command can drop
+//     it (env -i, unset), and is then found by the other rules only;
 //   - with a subreaper, every process reparented to the server that no
 //     live shell claims by its marker: as the server starts no other
 //     process, a command of one of its shells started it;
 //   - the descendants of all of these.
+//
+// With a subreaper, nothing a shell starts leaves the server's tree, so
+// only the server's children (shells and orphans) need their environment
+// read. Where the shell has a cgroup (see cgroup_linux.go), what the
+// cgroup holds is the shell's as well.
 //
 // Killing them first stops each (SIGSTOP), looking again until no new one
 // appears, so that none can fork a process that escapes while the others
@@ -46,11 +53,13 @@ const watchInterval = 100 * time.Millisecond
 type tracker struct {
 	self      int
 	subreaper bool
-	maxProcs  int // 0: no limit
+	maxProcs  int    // 0: no limit
+	cgroups   string // where shells get a pids cgroup; "" for none
 	logger    *slog.Logger
 
 	mu       sync.Mutex // held while looking at or signalling processes
 	groups   map[string]*group
+	stale    []string      // cgroups to remove once their processes are gone
 	watching bool          // the goroutine counting processes runs
 	closed   chan struct{} // closed by close
 	reaped   chan struct{} // closed when the reaper has stopped
@@ -60,9 +69,10 @@ type tracker struct {
 type group struct {
 	tr      *tracker
 	marker  string
-	pid     int         // the shell's, also its process group
-	onLimit func(n int) // called, once, when the group has more than maxProcs processes
-	over    bool        // onLimit was called; guarded by tr.mu
+	pid     int    // the shell's, also its process group
+	cgroup  string // the shell's cgroup, if it has one
+	onLimit func() // called, once, when the group passes maxProcs
+	over    bool   // onLimit was called; guarded by tr.mu
 }
 
 // newTracker returns a tracker. With subreaper it makes the process a
@@ -77,6 +87,14 @@ func newTracker(subreaper bool, maxProcs int, logger *slog.Logger) (*tracker, er
 		closed:   make(chan struct{}),
 		reaped:   make(chan struct{}),
 	}
+	if maxProcs > 0 {
+		if dir, err := pidsParent(); err != nil {
+			logger.Warn("the process limit is counted every 100ms, not enforced by the kernel: a fork bomb can run the machine out of processes before it is killed", "err", err)
+		} else {
+			tr.cgroups = dir
+			removeStaleCgroups(dir)
+		}
+	}
 	if !subreaper {
 		close(tr.reaped)
 		return tr, nil
@@ -89,9 +107,9 @@ func newTracker(subreaper bool, maxProcs int, logger *slog.Logger) (*tracker, er
 	return tr, nil
 }
 
-// start starts cmd as a shell: in its own process group, with a marker in
-// its environment.
-func (tr *tracker) start(cmd *exec.Cmd, onLimit func(n int)) (*group, error) {
+// start starts cmd as a shell: in its own process group and cgroup, with a
+// marker in its environment.
+func (tr *tracker) start(cmd *exec.Cmd, onLimit func()) (*group, error) {
 	g := &group{tr: tr, marker: randomHex(), onLimit: onLimit}
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
@@ -104,10 +122,27 @@ func (tr *tracker) start(cmd *exec.Cmd, onLimit func(n int)) (*group, error) {
 	// knows the shell is not an orphan to reap.
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
+	tr.removeStale()
+	if tr.cgroups != "" {
+		dir, err := newCgroup(tr.cgroups, g.marker, tr.maxProcs)
+		if err != nil {
+			tr.logger.Warn("the process limit of a shell is counted, not enforced", "err", err)
+		}
+		g.cgroup = dir
+	}
 	if err := cmd.Start(); err != nil {
+		tr.removeCgroup(g)
 		return nil, err
 	}
 	g.pid = cmd.Process.Pid
+	// The shell waits for its first command: it has started nothing yet.
+	if g.cgroup != "" {
+		if err := joinCgroup(g.cgroup, g.pid); err != nil {
+			tr.logger.Warn("the process limit of a shell is counted, not enforced", "err", err)
+			tr.removeCgroup(g)
+			g.cgroup = ""
+		}
+	}
 	tr.groups[g.marker] = g
 	if tr.maxProcs > 0 && !tr.watching {
 		tr.watching = true
@@ -135,6 +170,25 @@ func (g *group) release() {
 	g.tr.mu.Lock()
 	defer g.tr.mu.Unlock()
 	delete(g.tr.groups, g.marker)
+	g.tr.removeCgroup(g)
+}
+
+// removeCgroup removes the cgroup of g, or if processes killed are still
+// in it, leaves it for removeStale. The caller holds tr.mu.
+func (tr *tracker) removeCgroup(g *group) {
+	if g.cgroup != "" {
+		tr.stale = append(tr.stale, g.cgroup)
+		tr.removeStale()
+	}
+}
+
+// removeStale removes the cgroups of released shells that are empty now.
+// The caller holds tr.mu.
+func (tr *tracker) removeStale() {
+	tr.stale = slices.DeleteFunc(tr.stale, func(dir string) bool {
+		err := os.Remove(dir)
+		return err == nil || errors.Is(err, os.ErrNotExist)
+	})
 }
 
 // close kills, with a subreaper, the processes no live shell claims, and
@@ -153,6 +207,11 @@ func (tr *tracker) close() {
 	}
 	tr.mu.Unlock()
 	<-tr.reaped
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	// A process killed a moment ago may not have left its cgroup yet; the
+	// next server removes what is left.
+	tr.removeStale()
 }
 
 // kill stops, then kills, the processes that find returns, looking again
@@ -237,8 +296,8 @@ func (tr *tracker) isShell(pid int) bool {
 	return false
 }
 
-// watch counts the processes of each shell until none is left or the
-// tracker closes, and reports the shells past the limit.
+// watch checks the shells against the process limit until none is left
+// or the tracker closes, and reports those past it.
 func (tr *tracker) watch() {
 	ticker := time.NewTicker(watchInterval)
 	defer ticker.Stop()
@@ -248,36 +307,53 @@ func (tr *tracker) watch() {
 			return
 		case <-ticker.C:
 		}
-		type report struct {
-			g *group
-			n int
-		}
-		var over []report
+		var over []*group
 		tr.mu.Lock()
 		if len(tr.groups) == 0 {
 			tr.watching = false
 			tr.mu.Unlock()
 			return
 		}
-		if s, err := tr.snapshot(); err == nil {
-			for _, g := range tr.groups {
-				if n := len(s.members(g)); n > tr.maxProcs && !g.over {
-					g.over = true
-					over = append(over, report{g, n})
-				}
+		var s *snapshot // taken when a shell without a cgroup needs it
+		for _, g := range tr.groups {
+			if !g.over && tr.overLimit(g, &s) {
+				g.over = true
+				over = append(over, g)
 			}
 		}
 		tr.mu.Unlock()
-		for _, r := range over {
-			r.g.onLimit(r.n)
+		for _, g := range over {
+			g.onLimit()
 		}
 	}
+}
+
+// overLimit reports whether the processes of g passed the limit, taking
+// the snapshot *s if it needs one and it is nil. The caller holds tr.mu.
+func (tr *tracker) overLimit(g *group, s **snapshot) bool {
+	if g.cgroup != "" {
+		// The kernel holds the limit: a refused fork means the shell's
+		// processes tried to pass it.
+		return refusedForks(g.cgroup) > 0
+	}
+	if *s == nil {
+		var err error
+		if *s, err = tr.snapshot(); err != nil {
+			return false
+		}
+	}
+	n := 0
+	for _, p := range (*s).members(g) {
+		n += p.threads // as the kernel counts them in a cgroup
+	}
+	return n > tr.maxProcs
 }
 
 // A proc is a process, as /proc/PID/stat shows it.
 type proc struct {
 	pid, ppid, pgid int
 	start           uint64 // ticks after boot; with pid, names the process for good
+	threads         int
 	zombie          bool
 }
 
@@ -299,6 +375,7 @@ func readProc(pid int) (proc, bool) {
 	p := proc{pid: pid, zombie: f[0] == "Z" || f[0] == "X"}
 	p.ppid, _ = strconv.Atoi(f[1])
 	p.pgid, _ = strconv.Atoi(f[2])
+	p.threads, _ = strconv.Atoi(f[17])
 	p.start, _ = strconv.ParseUint(f[19], 10, 64)
 	return p, true
 }
@@ -384,6 +461,13 @@ func (s *snapshot) members(g *group) []proc {
 		if !in[pid] && pid != s.tr.self && pid != 1 {
 			in[pid] = true
 			todo = append(todo, pid)
+		}
+	}
+	if g != nil && g.cgroup != "" {
+		for _, pid := range cgroupProcs(g.cgroup) {
+			if _, ok := s.procs[pid]; ok {
+				add(pid)
+			}
 		}
 	}
 	for pid, p := range s.procs {

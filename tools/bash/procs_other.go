@@ -30,7 +30,7 @@ func newTracker(subreaper bool, maxProcs int, logger *slog.Logger) (*tracker, er
 	return &tracker{}, nil
 }
 
-func (tr *tracker) start(cmd *exec.Cmd, onLimit func(n int)) (*group, error) {
+func (tr *tracker) start(cmd *exec.Cmd, onLimit func()) (*group, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return nil, err

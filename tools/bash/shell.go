@@ -41,7 +41,7 @@ type shell struct {
 	killed  sync.Once
 	victims int           // processes killed, set by kill
 	failed  []int         // pids kill could not signal
-	over    atomic.Int64  // processes counted past the limit, once over it
+	over    atomic.Bool   // killed for passing the process limit
 	waited  chan struct{} // closed once the shell has exited and is reaped
 	waitErr error         // from cmd.Wait, set before waited is closed
 }
@@ -73,8 +73,8 @@ func startShell(tr *tracker, bin, dir string, env []string) (*shell, error) {
 		marker: randomHex(),
 		waited: make(chan struct{}),
 	}
-	sh.group, err = tr.start(cmd, func(n int) {
-		sh.over.Store(int64(n))
+	sh.group, err = tr.start(cmd, func() {
+		sh.over.Store(true)
 		sh.kill()
 	})
 	if err != nil {
@@ -247,7 +247,7 @@ func (sh *shell) exit(c *collector, limit int, hint string) result {
 		status = exitErr.ExitCode()
 	}
 	r := result{outcome: exited, status: status}
-	if sh.over.Load() > 0 {
+	if sh.over.Load() {
 		r = result{outcome: overLimit, status: -1}
 	}
 	if c != nil {
