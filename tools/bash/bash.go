@@ -51,7 +51,7 @@ type Input struct {
 // Output is the tool's structured result.
 type Output struct {
 	Output   string `json:"output" jsonschema:"stdout and stderr, interleaved as they were written, possibly truncated"`
-	ExitCode int    `json:"exit_code" jsonschema:"the command's exit status; -1 when it was killed after the timeout"`
+	ExitCode int    `json:"exit_code" jsonschema:"the command's exit status; -1 when it was killed, after the timeout or past the process limit"`
 	TimedOut bool   `json:"timed_out,omitempty" jsonschema:"whether the command was killed after the timeout"`
 	Dir      string `json:"dir" jsonschema:"the shell's working directory after the command"`
 }
