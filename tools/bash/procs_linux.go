@@ -107,10 +107,16 @@ func newTracker(subreaper bool, maxProcs int, logger *slog.Logger) (*tracker, er
 	return tr, nil
 }
 
-// start starts cmd as a shell: in its own process group and cgroup, with a
-// marker in its environment.
-func (tr *tracker) start(cmd *exec.Cmd, onLimit func()) (*group, error) {
-	g := &group{tr: tr, marker: randomHex(), onLimit: onLimit}
+// newGroup returns the group of a shell yet to start. onLimit is called,
+// once, when the group passes the process limit.
+func (tr *tracker) newGroup(onLimit func()) *group {
+	return &group{tr: tr, marker: randomHex(), onLimit: onLimit}
+}
+
+// start starts cmd as the shell of g: in its own process group and
+// cgroup, with a marker in its environment.
+func (g *group) start(cmd *exec.Cmd) error {
+	tr := g.tr
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
@@ -132,7 +138,7 @@ func (tr *tracker) start(cmd *exec.Cmd, onLimit func()) (*group, error) {
 	}
 	if err := cmd.Start(); err != nil {
 		tr.removeCgroup(g)
-		return nil, err
+		return err
 	}
 	g.pid = cmd.Process.Pid
 	// The shell waits for its first command: it has started nothing yet.
@@ -148,7 +154,7 @@ func (tr *tracker) start(cmd *exec.Cmd, onLimit func()) (*group, error) {
 		tr.watching = true
 		go tr.watch()
 	}
-	return g, nil
+	return nil
 }
 
 // kill kills every process of g, the shell included, and returns how many

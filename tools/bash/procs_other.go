@@ -27,12 +27,15 @@ func newTracker(subreaper bool, maxProcs int, logger *slog.Logger) (*tracker, er
 	return &tracker{}, nil
 }
 
-func (tr *tracker) start(cmd *exec.Cmd, onLimit func()) (*group, error) {
+func (tr *tracker) newGroup(onLimit func()) *group { return &group{} }
+
+func (g *group) start(cmd *exec.Cmd) error {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return err
 	}
-	return &group{pid: cmd.Process.Pid}, nil
+	g.pid = cmd.Process.Pid
+	return nil
 }
 
 // kill kills the shell's process group; it cannot tell how many processes

@@ -73,11 +73,11 @@ func startShell(tr *tracker, bin, dir string, env []string) (*shell, error) {
 		marker: randomHex(),
 		waited: make(chan struct{}),
 	}
-	sh.group, err = tr.start(cmd, func() {
+	sh.group = tr.newGroup(func() {
 		sh.over.Store(true)
 		sh.kill()
 	})
-	if err != nil {
+	if err := sh.group.start(cmd); err != nil {
 		r.Close()
 		w.Close()
 		return nil, fmt.Errorf("starting %s: %w", bin, err)
