@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +31,10 @@ type config struct {
 	apiKeys       []string
 	logLevel      slog.Level
 	logJSON       bool
+	// system replaces the default system instruction when systemSet; an
+	// empty one turns it off.
+	system    string
+	systemSet bool
 	// memoryLimit is the Go runtime's soft memory limit; 0 leaves it alone.
 	memoryLimit int64
 	// limits holds the server's limits and allowed hosts; run fills in
@@ -70,8 +75,15 @@ Environment:
   CORS_ORIGINS                       comma list of browser origins allowed
   ALLOWED_HOSTS                      comma list of names clients may use in Host
   GOMEMLIMIT                         the Go runtime's soft memory limit (-memory-limit)
+  SYSTEM_INSTRUCTION                 the system instruction, instead of the default
+                                     (-system-prompt FILE wins)
   TOOL_ENV                           comma list of variables for every MCP server
 
+System instruction: by default the host tells the model the working
+directory of its tools, the -root folders given to them, the OS and the
+date, before the client's own system messages, so that it can give the
+absolute paths the file tools need. SYSTEM_INSTRUCTION or -system-prompt
+FILE replaces it; -system-prompt "" turns it off.
 Tool selection: a model string "gemini-2.5-flash|LS|View" offers only those
 tools for that request; a bare model name offers them all.
 Tool environment: MCP servers do not inherit this environment, which holds
@@ -159,6 +171,22 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	toolEnv := fs.String("tool-env", env("TOOL_ENV"), "comma list of host variables passed to every MCP server (see Tool environment)")
 	keys := fs.String("api-keys", env("OPENAISERVER_API_KEYS"), "comma list of bearer tokens required on /v1/ (empty: none)")
 	hosts := fs.String("allowed-hosts", env("ALLOWED_HOSTS"), `comma list of host names clients may reach the server by, besides localhost and the bound address ("*.example.com" for subdomains)`)
+	if v := env("SYSTEM_INSTRUCTION"); v != "" {
+		cfg.system, cfg.systemSet = v, true
+	}
+	fs.Func("system-prompt", "read the system instruction from `FILE` instead of the default (\"\": none)", func(file string) error {
+		cfg.systemSet = true
+		if file == "" {
+			cfg.system = ""
+			return nil
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		cfg.system = strings.TrimSpace(string(b))
+		return nil
+	})
 	memLimit := int64(defaultMemoryLimit)
 	if env("GOMEMLIMIT") != "" {
 		memLimit = 0 // the runtime has read it already

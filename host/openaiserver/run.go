@@ -40,7 +40,12 @@ func run(ctx context.Context, cfg config, stderr io.Writer) error {
 	}
 	defer tools.Close()
 
+	instruction, err := systemInstruction(cfg, specs)
+	if err != nil {
+		return err
+	}
 	opts := cfg.limits
+	opts.SystemInstruction = instruction
 	opts.Logger = logger
 	opts.Toolbox = tools
 	opts.MaxBodyBytes = cfg.maxBody

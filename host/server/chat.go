@@ -107,6 +107,11 @@ func (s *Server) prepare(in *openai.ChatRequest) (agent.Input, error) {
 		return agent.Input{}, err
 	}
 	req.Options.BuiltinTools = builtin
+	if f := s.opts.SystemInstruction; f != nil {
+		if text := f(s.opts.Now()); text != "" {
+			req.System = append([]string{text}, req.System...)
+		}
+	}
 	input := agent.Input{Request: req, ClientTools: make(map[string]bool, len(client))}
 	for _, t := range client {
 		input.ClientTools[t.Name] = true

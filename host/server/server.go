@@ -110,6 +110,10 @@ type Options struct {
 	// as "google_search"). They are on for every request that selects no
 	// tools, and can be named in a model string like MCP tools.
 	BuiltinTools []string
+	// SystemInstruction, when set, gives the host's own system instruction
+	// for a request made at now: it comes before the client's system
+	// messages. The host uses it to tell the model where its tools work.
+	SystemInstruction func(now time.Time) string
 	// UI, when set, is served at /ui/.
 	UI http.Handler
 	// Now is the clock (default time.Now).
