@@ -102,7 +102,7 @@ func (a *Agent) Run(ctx context.Context, in Input, emit func(Event) error) error
 			if err := emit(Event{Kind: EventText, Text: text}); err != nil {
 				return err
 			}
-			return a.finish(emit, total, llm.FinishStop)
+			return a.finish(emit, total, step, llm.FinishStop)
 		}
 		turn, err := a.modelTurn(ctx, &req, wrote, emit)
 		if err != nil {
@@ -111,7 +111,7 @@ func (a *Agent) Run(ctx context.Context, in Input, emit func(Event) error) error
 		wrote = wrote || len(turn.text) > 0
 		total.Add(turn.usage)
 		if len(turn.calls) == 0 {
-			return a.finish(emit, total, turn.finish)
+			return a.finish(emit, total, step+1, turn.finish)
 		}
 		req.Messages = append(req.Messages, turn.message())
 		if clientCalls := turn.clientCalls(in.ClientTools); len(clientCalls) > 0 {
@@ -120,7 +120,7 @@ func (a *Agent) Run(ctx context.Context, in Input, emit func(Event) error) error
 			if err := emit(Event{Kind: EventClientToolCalls, ToolCalls: clientCalls}); err != nil {
 				return err
 			}
-			return a.finish(emit, total, llm.FinishToolCalls)
+			return a.finish(emit, total, step+1, llm.FinishToolCalls)
 		}
 		results, err := a.runTools(ctx, turn.calls, offered(req.Tools), emit)
 		if err != nil {
@@ -130,14 +130,14 @@ func (a *Agent) Run(ctx context.Context, in Input, emit func(Event) error) error
 	}
 }
 
-func (a *Agent) finish(emit func(Event) error, total llm.Usage, reason llm.FinishReason) error {
+func (a *Agent) finish(emit func(Event) error, total llm.Usage, steps int, reason llm.FinishReason) error {
 	if err := emit(Event{Kind: EventUsage, Usage: &total}); err != nil {
 		return err
 	}
 	if reason == "" {
 		reason = llm.FinishStop
 	}
-	return emit(Event{Kind: EventFinish, Finish: reason})
+	return emit(Event{Kind: EventFinish, Finish: reason, Steps: steps})
 }
 
 // turn is what one model turn produced.

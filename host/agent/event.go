@@ -24,7 +24,8 @@ const (
 	EventClientToolCalls
 	// EventUsage is the token usage of the whole run (Event.Usage).
 	EventUsage
-	// EventFinish ends a run (Event.Finish).
+	// EventFinish ends a run (Event.Finish, and Event.Steps, the model
+	// turns it took).
 	EventFinish
 )
 
@@ -39,4 +40,5 @@ type Event struct {
 	Duration   time.Duration
 	Usage      *llm.Usage
 	Finish     llm.FinishReason
+	Steps      int
 }

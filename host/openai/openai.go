@@ -35,6 +35,11 @@ type ChatRequest struct {
 	// several gateways share).
 	IncludeReasoning bool   `json:"include_reasoning,omitempty"`
 	User             string `json:"user,omitempty"`
+	// Functions and FunctionCall are the legacy forms of Tools and
+	// ToolChoice; the host refuses them, saying so, rather than ignore
+	// them.
+	Functions    json.RawMessage `json:"functions,omitempty"`
+	FunctionCall json.RawMessage `json:"function_call,omitempty"`
 }
 
 // StreamOptions are the options of a streamed request.
@@ -317,12 +322,14 @@ type ToolList struct {
 	Tools []ToolInfo `json:"tools"`
 }
 
-// ToolInfo describes one MCP tool the host can run.
+// ToolInfo describes one tool the host can offer: an MCP tool, or one of
+// the model's built-in tools (Builtin, with no server and no schema).
 type ToolInfo struct {
 	Name        string          `json:"name"`
 	Description string          `json:"description"`
 	Server      string          `json:"server"`
 	InputSchema json.RawMessage `json:"input_schema"`
+	Builtin     bool            `json:"builtin,omitempty"`
 }
 
 // ToolCallEvent is the frame the host streams when it starts one of its own

@@ -36,6 +36,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		model:      in.Model,
 		toolEvents: s.opts.ToolEvents || truthy(r.Header.Get(ToolEventsHeader)),
 		reasoning:  input.Request.Options.IncludeThoughts,
+		start:      s.opts.Now(),
 	}
 	s.logger.LogAttrs(r.Context(), slog.LevelInfo, "chat", slog.String("id", resp.id), slog.String("model", in.Model),
 		slog.Int("messages", len(in.Messages)), slog.Int("tools", len(input.Request.Tools)), slog.Bool("stream", in.Stream))
@@ -144,6 +145,7 @@ func (s *Server) hostTools(sel toolSelection) (tools []llm.Tool, builtin []strin
 		return tools, s.opts.BuiltinTools, nil
 	}
 	for _, name := range sel.tools {
+		name = builtinName(name)
 		if slices.Contains(s.opts.BuiltinTools, name) {
 			builtin = append(builtin, name)
 			continue

@@ -46,6 +46,12 @@ func toLLMRequest(in *openai.ChatRequest, model string) (*llm.Request, error) {
 	if len(in.Messages) == 0 {
 		return nil, badRequest("messages", "messages must hold at least one message")
 	}
+	if len(in.Functions) > 0 && string(in.Functions) != "null" {
+		return nil, badRequest("functions", `functions is the legacy form of tools: send "tools": [{"type": "function", "function": {...}}] instead`)
+	}
+	if len(in.FunctionCall) > 0 && string(in.FunctionCall) != "null" {
+		return nil, badRequest("function_call", `function_call is the legacy form of tool_choice: send "tool_choice" ("auto", "none", "required" or {"type": "function", "function": {"name": ...}}) instead`)
+	}
 	if in.N != nil && *in.N != 1 {
 		return nil, badRequest("n", "n must be 1: the host answers with one choice")
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/owulveryck/gomcptest/host/llm"
 	"github.com/owulveryck/gomcptest/host/openai"
@@ -48,5 +49,36 @@ func (s *Server) handleTools(w http.ResponseWriter, r *http.Request) {
 	for _, t := range s.toolList() {
 		list.Tools = append(list.Tools, openai.ToolInfo{Name: t.Name, Description: t.Description, Server: t.Server, InputSchema: t.InputSchema})
 	}
+	for _, name := range s.opts.BuiltinTools {
+		list.Tools = append(list.Tools, openai.ToolInfo{Name: name, Description: builtinDescription(name), Builtin: true})
+	}
 	writeJSON(w, http.StatusOK, list)
+}
+
+// builtinDescription says what a built-in tool of the model does.
+func builtinDescription(name string) string {
+	switch name {
+	case "code_execution":
+		return "The model writes and runs Python code on Google's side (built into Gemini)."
+	case "google_search":
+		return "The model searches the web with Google and grounds its answer in the results (built into Gemini)."
+	case "google_search_retrieval":
+		return "The model grounds its answer in Google Search results, by dynamic retrieval (built into Gemini)."
+	}
+	return "A tool built into the model."
+}
+
+// builtinName returns the host's name of a built-in tool given by one of
+// the names the original gomcptest used ("VertexAI Code Execution"), or
+// name itself.
+func builtinName(name string) string {
+	switch strings.ToLower(strings.Join(strings.Fields(name), " ")) {
+	case "vertexai code execution", "vertex ai code execution":
+		return "code_execution"
+	case "vertexai google search", "vertex ai google search":
+		return "google_search"
+	case "vertexai google search retrieval", "vertex ai google search retrieval":
+		return "google_search_retrieval"
+	}
+	return name
 }

@@ -1,9 +1,13 @@
 package server
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"log/slog"
+	"time"
 
+	"github.com/owulveryck/gomcptest/host/agent"
 	"github.com/owulveryck/gomcptest/host/llm"
 	"github.com/owulveryck/gomcptest/host/openai"
 )
@@ -15,6 +19,46 @@ type response struct {
 	model      string // as the client named it, tool selection included
 	toolEvents bool   // render host tool calls as tool.call/tool.response frames
 	reasoning  bool   // render reasoning as reasoning_content
+
+	// What the run did, for the log.
+	start     time.Time
+	toolCalls int
+	steps     int
+	usage     *llm.Usage
+}
+
+// count notes what ev says about the run.
+func (r *response) count(ev agent.Event) {
+	switch ev.Kind {
+	case agent.EventToolCall:
+		r.toolCalls++
+	case agent.EventUsage:
+		r.usage = ev.Usage
+	case agent.EventFinish:
+		r.steps = ev.Steps
+	}
+}
+
+// logDone logs, at debug level, what one request did.
+func (s *Server) logDone(ctx context.Context, r *response, input agent.Input, err error) {
+	if !s.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	offered := make([]string, len(input.Request.Tools))
+	for i, t := range input.Request.Tools {
+		offered[i] = t.Name
+	}
+	attrs := []slog.Attr{
+		slog.String("id", r.id), slog.String("model", input.Request.Model), slog.Any("tools", offered),
+		slog.Int("turns", r.steps), slog.Int("tool_calls", r.toolCalls), slog.Duration("took", time.Since(r.start)),
+	}
+	if r.usage != nil {
+		attrs = append(attrs, slog.Int("prompt_tokens", r.usage.PromptTokens), slog.Int("completion_tokens", r.usage.CompletionTokens))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	s.logger.LogAttrs(ctx, slog.LevelDebug, "chat done", attrs...)
 }
 
 func toOpenAIUsage(u *llm.Usage) *openai.Usage {

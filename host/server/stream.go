@@ -123,6 +123,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Inpu
 	}
 	var total *openai.Usage
 	err := s.agent.Run(ctx, input, func(ev agent.Event) error {
+		resp.count(ev)
 		switch ev.Kind {
 		case agent.EventText:
 			return send(openai.Delta{Content: &ev.Text}, nil)
@@ -168,6 +169,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Inpu
 		}
 		return nil
 	})
+	s.logDone(r.Context(), resp, input, err)
 	if err == nil {
 		return
 	}
