@@ -10,13 +10,21 @@ PORT    ?= 8080
 # Extra flags for openaiserver, e.g. RUNFLAGS=-withAllEvents
 RUNFLAGS ?=
 
-.PHONY: all build run test vet fuzz bench conformance ui-test clean
+.PHONY: all build tools servers run test vet fuzz bench conformance ui-test clean
 
 all: build
 
 ## build: every binary into bin/
 build:
 	$(GO) build -o $(BIN)/ ./host/cmd/... ./tools/cmd/... ./harness/cmd/... ./fakes/cmd/...
+
+## tools: the MCP tool servers into bin/ (as the original's make tools)
+tools:
+	$(GO) build -o $(BIN)/ ./tools/cmd/...
+
+## servers: the host's binaries into bin/ (as the original's make servers)
+servers:
+	$(GO) build -o $(BIN)/ ./host/cmd/...
 
 ## run: openaiserver on http://127.0.0.1:$(PORT) with $(TOOLS)
 run: build

@@ -38,7 +38,7 @@ func TestLegacyFunctionsAreRefusedSayingWhatToSend(t *testing.T) {
 	ts := newServer(t, llmtest.New(), nil)
 	for field, want := range map[string]string{
 		`"functions":[{"name":"f","parameters":{"type":"object"}}]`: `"param":"functions"`,
-		`"function_call":"auto"`:                                   `"param":"function_call"`,
+		`"function_call":"auto"`:                                    `"param":"function_call"`,
 	} {
 		status, body := do(t, ts, `{"model":"test-model",`+field+`,"messages":[{"role":"user","content":"x"}]}`, nil)
 		assert.Equal(t, http.StatusBadRequest, status, "%s", body)
