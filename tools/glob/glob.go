@@ -62,13 +62,25 @@ type Options struct {
 	// Dir is the default search directory; empty means the working
 	// directory.
 	Dir string
+	// Include, when set, is a glob every match must also match (like
+	// Exclude, a pattern without a slash matches base names): the
+	// server's own filter, such as "*.go" for a Go toolset.
+	Include string
 }
 
 // Register adds the GlobTool tool to s.
+// It panics if opts.Include is not a valid glob: check it with [Compile].
 func Register(s *mcp.Server, opts *Options) {
 	t := &tool{}
 	if opts != nil {
 		t.opts = *opts
+	}
+	if t.opts.Include != "" {
+		include, err := Compile(t.opts.Include)
+		if err != nil {
+			panic(fmt.Sprintf("GlobTool include %q: %v", t.opts.Include, err))
+		}
+		t.include = include
 	}
 	mcp.AddTool(s, &mcp.Tool{
 		Name:        "GlobTool",
@@ -78,7 +90,8 @@ func Register(s *mcp.Server, opts *Options) {
 }
 
 type tool struct {
-	opts Options
+	opts    Options
+	include *Pattern // nil: every file
 }
 
 func (t *tool) glob(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp.CallToolResult, Output, error) {
@@ -95,6 +108,9 @@ func (t *tool) glob(ctx context.Context, _ *mcp.CallToolRequest, in Input) (*mcp
 	matches, err := find(ctx, root, name, in.Pattern, in.Exclude)
 	if err != nil {
 		return nil, Output{}, err
+	}
+	if t.include != nil {
+		matches = slices.DeleteFunc(matches, func(m Match) bool { return !t.include.MatchName(m.Path) })
 	}
 	out := Output{Total: len(matches)}
 	out.Matches = matches[:min(limit, len(matches))]

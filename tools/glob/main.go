@@ -1,6 +1,8 @@
 package glob
 
 import (
+	"flag"
+
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
@@ -9,13 +11,23 @@ import (
 // Main runs the GlobTool MCP server binary with the process's arguments
 // and returns its exit code.
 func Main() int {
+	var include string
 	return toolkit.Main(toolkit.Program{
 		Name:         "GlobTool",
 		Summary:      "finds files whose paths match a glob pattern, newest first, with size, time and permissions (tool: GlobTool)",
 		Instructions: "GlobTool finds files by name; pass absolute paths.",
 		Example:      toolkit.Example{Tool: "GlobTool", Arguments: `{"pattern":"**/*.go","path":"/tmp"}`},
+		Flags: func(fs *flag.FlagSet) {
+			fs.Func("include", "list only files that also match `GLOB` (*.go, *.{html,css,js}; without a slash it matches base names)", func(g string) error {
+				if _, err := Compile(g); err != nil {
+					return err
+				}
+				include = g
+				return nil
+			})
+		},
 		Register: func(s *mcp.Server, cfg toolkit.Config) error {
-			Register(s, &Options{Policy: cfg.Policy, MaxOutput: cfg.MaxOutput})
+			Register(s, &Options{Policy: cfg.Policy, MaxOutput: cfg.MaxOutput, Include: include})
 			return nil
 		},
 	})
