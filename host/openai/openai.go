@@ -371,4 +371,6 @@ type ToolResponseArg struct {
 	Error string `json:"error"`
 	// DurationMS is how long the call took.
 	DurationMS int64 `json:"duration_ms"`
+	// Images are the images the tool returned, as data: URLs.
+	Images []string `json:"images,omitempty"`
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -9,12 +10,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/owulveryck/gomcptest/host/llm"
 	"github.com/owulveryck/gomcptest/host/llm/llmtest"
 	"github.com/owulveryck/gomcptest/host/server"
+	"github.com/owulveryck/gomcptest/host/toolbox"
 )
 
 func TestBuiltinToolsAreListedAndSelectable(t *testing.T) {
@@ -77,4 +80,18 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+func TestToolResponseEventCarriesImages(t *testing.T) {
+	p := llmtest.New(llmtest.Calls(llm.ToolCall{ID: "call_1", Name: "View", Arguments: json.RawMessage(`{}`)}), llmtest.Text("a dot"))
+	tb := &fakeToolbox{
+		tools: []toolbox.Tool{{Name: "View", Server: "View", InputSchema: json.RawMessage(`{"type":"object"}`)}},
+		fn: func(context.Context, string, json.RawMessage) (*mcp.CallToolResult, error) {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "dot.png"}, &mcp.ImageContent{MIMEType: "image/png", Data: []byte("PNG")}}}, nil
+		},
+	}
+	ts := newServer(t, p, &server.Options{Toolbox: tb})
+	body := post(t, ts, `{"model":"test-model","stream":true,"messages":[{"role":"user","content":"show dot.png"}]}`, map[string]string{server.ToolEventsHeader: "true"})
+	assert.Contains(t, string(body), `"response":"dot.png","error":"","duration_ms":`)
+	assert.Contains(t, string(body), `"images":["data:image/png;base64,UE5H"]`)
 }

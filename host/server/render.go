@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/owulveryck/gomcptest/host/agent"
@@ -113,6 +114,11 @@ func (r *response) toolResponseEvent(res *llm.ToolResult, ms int64) openai.ToolR
 	ev := openai.ToolResponseEvent{
 		ID: r.id, Object: "tool.response", Created: r.created, EventType: "tool_response",
 		ToolResponse: openai.ToolResponseArg{ID: res.CallID, Name: res.Name, Response: res.Content, DurationMS: ms},
+	}
+	for _, m := range res.Media {
+		if strings.HasPrefix(m.MIMEType, "image/") {
+			ev.ToolResponse.Images = append(ev.ToolResponse.Images, "data:"+m.MIMEType+";base64,"+base64.StdEncoding.EncodeToString(m.Data))
+		}
 	}
 	if res.IsError {
 		ev.ToolResponse.Error = res.Content

@@ -123,6 +123,8 @@ before(async () => {
   fs.mkdirSync(shots, { recursive: true });
   fs.writeFileSync(path.join(tmp, 'hello.txt'), 'Hello from the file tools.\n');
   fs.writeFileSync(path.join(tmp, 'evil.html'), evil);
+  fs.writeFileSync(path.join(tmp, 'dot.png'), dot);
+  fs.writeFileSync(path.join(tmp, 'long.txt'), Array.from({ length: 60 }, (_, i) => 'line ' + (i + 1)).join('\n') + '\n');
   bin = buildBinaries();
   server = await startServer();
   browser = await chromium.launch({
@@ -417,6 +419,76 @@ test('the Markdown renderer keeps hostile input inert', async (t) => {
   assert.ok(out.highlighted >= 3, 'code is highlighted');
   assert.deepEqual(rec.dialogs, []);
   assert.deepEqual(await page.evaluate(() => window.__violations), []);
+});
+
+test('a message sent before the model list arrives waits for it', async (t) => {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  const ctx = await browser.newContext({ viewport: desktop });
+  t.after(() => ctx.close());
+  const page = await ctx.newPage();
+  const bodies = [];
+  page.on('request', (r) => { if (r.url().endsWith('/v1/chat/completions')) bodies.push(JSON.parse(r.postData())); });
+  await page.route('**/v1/models', async (route) => { await held; await route.continue(); });
+  await page.goto(server.url + '/ui/');
+  await page.fill('#prompt', 'Hello');
+  await page.press('#prompt', 'Enter');
+  assert.equal(bodies.length, 0, 'nothing is sent without a model');
+  release();
+  await page.waitForSelector('.msg.assistant[data-status=done]');
+  assert.equal(bodies.length, 1);
+  assert.equal(bodies[0].model, model);
+});
+
+test('a server that does not answer gets a sentence and a retry', async (t) => {
+  const ctx = await browser.newContext({ viewport: phone });
+  t.after(() => ctx.close());
+  const page = await ctx.newPage();
+  await page.route('**/v1/**', (route) => route.abort('connectionrefused'));
+  await page.goto(server.url + '/ui/');
+  await page.waitForSelector('#notice:not([hidden])');
+  assert.match(await page.textContent('#notice'), /does not answer: is openaiserver running\?/);
+  assert.doesNotMatch(await page.textContent('#notice'), /Failed to fetch/);
+  await page.screenshot({ animations: 'disabled', path: path.join(shots, 'phone-server-down.png') });
+  // The server is back: Retry loads the models, and the page works.
+  await page.unroute('**/v1/**');
+  await page.click('#notice button');
+  await page.waitForSelector('#model option', { state: 'attached' });
+  assert.ok(await page.isHidden('#notice'));
+  // Down during an answer: the answer says so in a sentence.
+  await page.route('**/v1/chat/completions', (route) => route.abort('connectionrefused'));
+  await page.fill('#prompt', 'Hello');
+  await page.press('#prompt', 'Enter');
+  const answer = await answered(page);
+  assert.equal(await answer.getAttribute('data-status'), 'error');
+  assert.match(await answer.locator('.msg-error').innerText(), /does not answer: is openaiserver running\? Regenerate to try again\./);
+});
+
+test('an image a tool returns is shown in its card', async (t) => {
+  const { page } = await open(t);
+  await send(page, 'read ' + path.join(tmp, 'dot.png'));
+  await answered(page);
+  const tool = page.locator('.tool[data-name=View]');
+  await tool.and(page.locator('[data-status=done]')).waitFor();
+  assert.ok(await tool.evaluate((d) => d.open), 'a card with an image opens');
+  const img = tool.locator('.tool-images img');
+  await waitFor('the image to load', () => img.evaluate((i) => i.complete && i.naturalWidth === 1));
+  assert.match(await img.getAttribute('src'), /^data:image\/png;base64,/);
+  await page.screenshot({ animations: 'disabled', path: path.join(shots, 'desktop-tool-image.png') });
+});
+
+test('a long tool output is folded, and shown whole on request', async (t) => {
+  const { page } = await open(t, { viewport: phone });
+  await send(page, 'read ' + path.join(tmp, 'long.txt'));
+  await answered(page);
+  const tool = page.locator('.tool[data-name=View]');
+  await tool.locator('summary').click();
+  const out = tool.locator('.tool-out.result');
+  assert.doesNotMatch(await out.innerText(), /line 60/);
+  assert.equal(await out.evaluate((e) => getComputedStyle(e).fontFamily.includes('mono') || getComputedStyle(e).fontFamily.includes('Mono')), true, 'tool output is monospace');
+  await tool.locator('.show-all').click();
+  assert.match(await out.innerText(), /line 60/);
+  await page.screenshot({ animations: 'disabled', path: path.join(shots, 'phone-long-output.png') });
 });
 
 test('the server asks for an API key; the page lets the user enter it', async (t) => {

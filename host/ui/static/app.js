@@ -15,6 +15,9 @@ import { icon, fill } from './icons.js';
 const MaxAttachment = 10 << 20;
 const settingsKey = 'agentflow.settings';
 const offlineOwner = 'gomcptest-offline';
+// Tool output longer than this many lines is shown folded, whole behind
+// "Show all".
+const FoldLines = 20;
 const suggestions = ['What files are in the current directory?', 'Sleep 2 seconds', 'Read /etc/hostname'];
 
 const $ = (id) => document.getElementById(id);
@@ -81,6 +84,32 @@ function readDataURL(file) {
   });
 }
 
+// unreachable says in a sentence that the server did not answer; e is the
+// error fetch threw (a TypeError, whose message browsers word as they
+// like) or an API error.
+function unreachable(e) {
+  if (e instanceof api.APIError && e.status) return 'The server answered ' + e.message + '.';
+  return 'The server at ' + location.host + ' does not answer: is openaiserver running?';
+}
+
+// folded shows text in a <pre>; past FoldLines lines, only the first ones
+// until "Show all" is pressed.
+function folded(text, cls) {
+  const lines = text.split('\n');
+  const pre = el('pre', { class: cls });
+  if (lines.length <= FoldLines) {
+    pre.textContent = text;
+    return pre;
+  }
+  pre.textContent = lines.slice(0, FoldLines).join('\n');
+  const more = el('button', { type: 'button', class: 'btn ghost small show-all' }, 'Show all ' + lines.length + ' lines');
+  more.addEventListener('click', () => {
+    pre.textContent = text;
+    more.remove();
+  });
+  return el('div', { class: 'folded' }, pre, more);
+}
+
 class App {
   constructor() {
     this.store = new Store();
@@ -105,7 +134,8 @@ class App {
     }
     if (this.convs.length) this.conv = this.convs[0];
     this.show(this.conv);
-    await this.loadServer();
+    this.ready = this.loadServer();
+    await this.ready;
   }
 
   bind() {
@@ -183,6 +213,8 @@ class App {
 
   // Server: models and tools.
 
+  // loadServer reads the models and tools; it resolves either way, having
+  // said what went wrong.
   async loadServer() {
     try {
       const [models, tools] = await Promise.all([api.models(), api.tools()]);
@@ -191,7 +223,7 @@ class App {
       this.notice('');
     } catch (e) {
       if (e.status === 401) this.openSettings(true);
-      else this.notice('Cannot reach the server: ' + e.message);
+      else this.notice(unreachable(e), 'Retry', () => { this.ready = this.loadServer(); });
       return;
     }
     const select = $('model');
@@ -228,8 +260,9 @@ class App {
         this.setTools(now);
       });
       const summary = (t.description || '').split(/\n\s*\n/)[0].replace(/\s+/g, ' ');
+      const origin = t.builtin ? 'built into the model' : (t.server && t.server !== t.name ? t.server : '');
       return el('li', null, el('label', { class: 'tool-choice' }, box,
-        el('span', null, el('strong', null, t.name), ' ', el('small', { class: 'muted' }, t.server && t.server !== t.name ? t.server : ''),
+        el('span', null, el('strong', null, t.name), ' ', el('small', { class: 'muted' + (t.builtin ? ' builtin' : '') }, origin),
           el('span', { class: 'muted tool-summary' }, summary))));
     }));
   }
@@ -259,9 +292,15 @@ class App {
     }
   }
 
-  notice(text) {
-    $('notice').textContent = text;
-    $('notice').hidden = !text;
+  // notice shows text above the composer, with a button when action is
+  // given; an empty text hides it.
+  notice(text, label, action) {
+    const n = $('notice');
+    n.replaceChildren(text);
+    if (text && action) {
+      n.append(' ', el('button', { type: 'button', class: 'btn small', on: { click: () => { this.notice(''); action(); } } }, label));
+    }
+    n.hidden = !text;
   }
 
   // Conversations.
@@ -452,15 +491,20 @@ class App {
     if (p.duration_ms != null) v.time.textContent = formatDuration(p.duration_ms);
     else if (p.status === 'running') v.time.textContent = formatDuration(Date.now() - p.started);
     else v.time.textContent = p.status;
-    const key = p.status + (p.response ?? '') + (p.error ?? '');
+    const key = p.status + (p.response ?? '') + (p.error ?? '') + (p.images || []).length;
     if (v.shown === key) return;
     v.shown = key;
     const sections = [el('h4', null, 'Arguments'), el('pre', { class: 'tool-out' }, JSON.stringify(p.arguments ?? {}, null, 2))];
-    if (p.error) sections.push(el('h4', { class: 'danger-text' }, 'Error'), el('pre', { class: 'tool-out error' }, p.error));
-    else if (p.response != null) sections.push(el('h4', null, 'Result'), el('pre', { class: 'tool-out result' }, p.response));
+    const images = (p.images || []).filter((u) => /^data:image\/[a-z0-9.+-]+;base64,/i.test(u));
+    if (p.error) sections.push(el('h4', { class: 'danger-text' }, 'Error'), folded(p.error, 'tool-out error'));
+    else if (p.response || (p.response != null && !images.length)) sections.push(el('h4', null, 'Result'), folded(p.response, 'tool-out result'));
+    else if (images.length) sections.push(el('h4', null, 'Result'));
     else if (p.status === 'running') sections.push(el('p', { class: 'muted' }, 'Running\u2026'));
     else sections.push(el('p', { class: 'muted' }, 'Stopped before it answered.'));
+    if (images.length) sections.push(el('div', { class: 'tool-images' }, images.map((u, k) => el('img', { src: u, alt: p.name + ' image ' + (k + 1) }))));
     v.detail.replaceChildren(...sections);
+    // A result with an image opens the card, so the image is seen.
+    if (images.length && !v.opened) v.node.open = v.opened = true;
   }
 
   // tick keeps the clocks of running tools moving.
@@ -525,9 +569,23 @@ class App {
   // Chat.
 
   async send() {
-    if (this.running) return;
+    if (this.running || this.sending) return;
     const text = $('prompt').value.trim();
     if (!text && this.pending.length === 0) return;
+    // The model list may still be on its way: wait for it rather than
+    // post a request without a model.
+    if (!this.settings.model) {
+      this.sending = true;
+      try {
+        await this.ready;
+      } finally {
+        this.sending = false;
+      }
+      if (!this.settings.model) {
+        if ($('notice').hidden) this.notice('No model to answer: the server lists none yet.', 'Retry', () => { this.ready = this.loadServer(); });
+        return;
+      }
+    }
     const conv = this.conv;
     conv.messages.push({ role: 'user', text, attachments: this.pending });
     if (conv.messages.length === 1) conv.title = oneLine(text || this.pending[0].name, 48);
@@ -573,7 +631,7 @@ class App {
       toolResponse: (r) => {
         const p = msg.parts.find((x) => x.type === 'tool' && x.id === r.id);
         if (!p) return;
-        Object.assign(p, { response: r.response, error: r.error || '', duration_ms: r.duration_ms, status: r.error ? 'error' : 'done' });
+        Object.assign(p, { response: r.response, error: r.error || '', duration_ms: r.duration_ms, images: r.images || [], status: r.error ? 'error' : 'done' });
         this.schedule(msg);
       },
       finish: (reason) => { msg.finish = reason; },
@@ -586,7 +644,7 @@ class App {
         msg.status = 'stopped';
       } else {
         msg.status = 'error';
-        msg.error = e.message;
+        msg.error = e instanceof api.APIError ? e.message : unreachable(e) + ' Regenerate to try again.';
         if (e.status === 401) this.openSettings(true);
       }
     }
