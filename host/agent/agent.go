@@ -229,9 +229,10 @@ func offered(tools []llm.Tool) []string {
 // the model can read.
 func (a *Agent) runTools(ctx context.Context, calls []llm.ToolCall, offered []string, emit func(Event) error) ([]llm.ToolResult, error) {
 	type done struct {
-		i      int
-		result llm.ToolResult
-		took   time.Duration
+		i       int
+		result  llm.ToolResult
+		took    time.Duration
+		refused bool
 	}
 	ch := make(chan done, len(calls))
 	started := 0
@@ -241,14 +242,14 @@ func (a *Agent) runTools(ctx context.Context, calls []llm.ToolCall, offered []st
 		}
 		if refusal := a.refuse(calls[i], offered, started); refusal != "" {
 			a.logger.LogAttrs(ctx, slog.LevelWarn, "tool call refused", slog.String("tool", calls[i].Name), slog.String("reason", refusal))
-			ch <- done{i: i, result: llm.ToolResult{CallID: calls[i].ID, Name: calls[i].Name, IsError: true, Content: refusal}}
+			ch <- done{i: i, result: llm.ToolResult{CallID: calls[i].ID, Name: calls[i].Name, IsError: true, Content: refusal}, refused: true}
 			continue
 		}
 		started++
 		go func() {
 			start := time.Now()
 			r := a.call(ctx, calls[i])
-			ch <- done{i, r, time.Since(start)}
+			ch <- done{i: i, result: r, took: time.Since(start)}
 		}()
 	}
 	results := make([]llm.ToolResult, len(calls))
@@ -257,7 +258,7 @@ func (a *Agent) runTools(ctx context.Context, calls []llm.ToolCall, offered []st
 		results[d.i] = d.result
 		a.logger.LogAttrs(ctx, slog.LevelInfo, "tool call", slog.String("tool", d.result.Name),
 			slog.Duration("took", d.took), slog.Bool("error", d.result.IsError))
-		if err := emit(Event{Kind: EventToolResult, ToolResult: &d.result, Duration: d.took}); err != nil {
+		if err := emit(Event{Kind: EventToolResult, ToolResult: &d.result, Duration: d.took, Refused: d.refused}); err != nil {
 			// The remaining goroutines write to the buffered channel and end.
 			return nil, err
 		}

@@ -41,4 +41,7 @@ type Event struct {
 	Usage      *llm.Usage
 	Finish     llm.FinishReason
 	Steps      int
+	// Refused marks the result of a call that was not run (a tool not
+	// offered, past the turn's cap).
+	Refused bool
 }

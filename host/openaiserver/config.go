@@ -35,6 +35,8 @@ type config struct {
 	// empty one turns it off.
 	system    string
 	systemSet bool
+	// metricsAddr, when set, serves /metrics there instead of on the API.
+	metricsAddr string
 	// memoryLimit is the Go runtime's soft memory limit; 0 leaves it alone.
 	memoryLimit int64
 	// limits holds the server's limits and allowed hosts; run fills in
@@ -75,6 +77,7 @@ Environment:
   CORS_ORIGINS                       comma list of browser origins allowed
   ALLOWED_HOSTS                      comma list of names clients may use in Host
   GOMEMLIMIT                         the Go runtime's soft memory limit (-memory-limit)
+  METRICS_ADDR                       where to serve /metrics (-metrics-addr)
   SYSTEM_INSTRUCTION                 the system instruction, instead of the default
                                      (-system-prompt FILE wins)
   TOOL_ENV                           comma list of variables for every MCP server
@@ -187,6 +190,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 		cfg.system = strings.TrimSpace(string(b))
 		return nil
 	})
+	fs.StringVar(&cfg.metricsAddr, "metrics-addr", env("METRICS_ADDR"), "serve /metrics at `ADDR` (such as 127.0.0.1:9090) with no API key, instead of on the API port behind the API keys")
 	memLimit := int64(defaultMemoryLimit)
 	if env("GOMEMLIMIT") != "" {
 		memLimit = 0 // the runtime has read it already

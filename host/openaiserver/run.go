@@ -2,12 +2,18 @@ package openaiserver
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"runtime/debug"
 	"strconv"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/server"
@@ -15,7 +21,9 @@ import (
 	"github.com/owulveryck/gomcptest/host/ui"
 )
 
-// run starts the tools and serves until ctx is cancelled.
+// run serves until ctx is cancelled. It listens first, so /health and
+// /ready answer while the MCP servers start; requests that need the tools
+// wait for them. A server that cannot start stops the host.
 func run(ctx context.Context, cfg config, stderr io.Writer) error {
 	var h slog.Handler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel})
 	if cfg.logJSON {
@@ -34,26 +42,24 @@ func run(ctx context.Context, cfg config, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-mcpservers: %w", err)
 	}
-	tools, err := toolbox.New(ctx, specs, &toolbox.Options{Logger: logger, CallTimeout: cfg.toolTimeout, ClientName: "openaiserver", PassEnv: cfg.toolEnv})
-	if err != nil {
-		return err
-	}
-	defer tools.Close()
-
 	instruction, err := systemInstruction(cfg, specs)
 	if err != nil {
 		return err
 	}
+	tools := &startingTools{ready: make(chan struct{})}
 	opts := cfg.limits
 	opts.SystemInstruction = instruction
 	opts.Logger = logger
 	opts.Toolbox = tools
+	opts.Ready = tools.ready
+	opts.Backend = string(cfg.backend.Kind())
 	opts.MaxBodyBytes = cfg.maxBody
 	opts.ToolEvents = cfg.withAllEvents
 	opts.MaxSteps = cfg.maxSteps
 	opts.APIKeys = cfg.apiKeys
 	opts.AllowedOrigins = cfg.corsOrigins
 	opts.BuiltinTools = cfg.builtins
+	opts.SeparateMetrics = cfg.metricsAddr != ""
 	opts.UI = ui.Handler()
 	srv := server.New(provider, &opts)
 	l, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
@@ -68,6 +74,79 @@ func run(ctx context.Context, cfg config, stderr io.Writer) error {
 			logger.Warn("no -allowed-hosts: clients must use an IP address or localhost; a request naming the server by a DNS name gets 403", "host", cfg.host)
 		}
 	}
-	logger.Info("listening", "url", "http://"+l.Addr().String(), "tools", len(tools.Tools()), "tool_events", cfg.withAllEvents, "ui", "http://"+l.Addr().String()+ui.Prefix)
-	return srv.Serve(ctx, l)
+	serving, stop := context.WithCancel(ctx)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(serving, l) }()
+	if cfg.metricsAddr != "" {
+		ml, err := net.Listen("tcp", cfg.metricsAddr)
+		if err != nil {
+			stop()
+			<-served
+			return fmt.Errorf("-metrics-addr: %w", err)
+		}
+		go serveMetrics(serving, ml, srv.Metrics())
+		logger.Info("serving metrics", "url", "http://"+ml.Addr().String()+"/metrics")
+	}
+
+	tb, err := toolbox.New(ctx, specs, &toolbox.Options{Logger: logger, CallTimeout: cfg.toolTimeout, ClientName: "openaiserver", PassEnv: cfg.toolEnv})
+	if err != nil {
+		stop()
+		<-served
+		return err
+	}
+	defer tb.Close()
+	tools.tb = tb
+	close(tools.ready)
+	logger.Info("listening", "url", "http://"+l.Addr().String(), "tools", len(tb.Tools()), "tool_events", cfg.withAllEvents, "ui", "http://"+l.Addr().String()+ui.Prefix)
+	return <-served
+}
+
+// serveMetrics serves /metrics on a listener of its own until ctx ends.
+func serveMetrics(ctx context.Context, l net.Listener, metrics http.Handler) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		hs.Close()
+	}()
+	_ = hs.Serve(l) // ends with the context
+}
+
+// startingTools is the toolbox the server holds while the MCP servers
+// start: none of their tools until tb is set and ready closed.
+type startingTools struct {
+	ready chan struct{}
+	tb    *toolbox.Toolbox // set before ready is closed
+}
+
+func (s *startingTools) started() bool {
+	select {
+	case <-s.ready:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *startingTools) Tools() []toolbox.Tool {
+	if !s.started() {
+		return nil
+	}
+	return s.tb.Tools()
+}
+
+func (s *startingTools) Call(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
+	if !s.started() {
+		return nil, errors.New("the host's MCP servers are still starting")
+	}
+	return s.tb.Call(ctx, name, args)
+}
+
+func (s *startingTools) Status() []toolbox.ServerStatus {
+	if !s.started() {
+		return nil
+	}
+	return s.tb.Status()
 }

@@ -20,6 +20,9 @@ import (
 )
 
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
+	if err := s.awaitReady(r); err != nil {
+		return // the client went away while the host started
+	}
 	body, err := readBody(r)
 	if err != nil {
 		writeAPIError(w, decodeError(err, s.opts.MaxBodyBytes))

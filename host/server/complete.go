@@ -19,7 +19,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, input agent.In
 		finish          string
 	)
 	err := s.agent.Run(r.Context(), input, func(ev agent.Event) error {
-		resp.count(ev)
+		resp.count(ev, s.metrics)
 		switch ev.Kind {
 		case agent.EventText:
 			text.WriteString(ev.Text)
@@ -36,7 +36,7 @@ func (s *Server) complete(w http.ResponseWriter, r *http.Request, input agent.In
 		}
 		return nil
 	})
-	s.logDone(r.Context(), resp, input, err)
+	s.done(r.Context(), resp, input, false, err)
 	// The answer may have taken minutes; writing it may not.
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.opts.WriteTimeout)) // unsupported off a real connection
 	if err != nil {

@@ -45,6 +45,9 @@ func toOpenAIModel(m llm.Model) openai.Model {
 }
 
 func (s *Server) handleTools(w http.ResponseWriter, r *http.Request) {
+	if err := s.awaitReady(r); err != nil {
+		return
+	}
 	list := openai.ToolList{Tools: []openai.ToolInfo{}}
 	for _, t := range s.toolList() {
 		list.Tools = append(list.Tools, openai.ToolInfo{Name: t.Name, Description: t.Description, Server: t.Server, InputSchema: t.InputSchema})

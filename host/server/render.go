@@ -21,18 +21,28 @@ type response struct {
 	toolEvents bool   // render host tool calls as tool.call/tool.response frames
 	reasoning  bool   // render reasoning as reasoning_content
 
-	// What the run did, for the log.
+	// What the run did, for the log and the metrics.
 	start     time.Time
+	first     time.Time // of the first text, reasoning or tool call
 	toolCalls int
 	steps     int
 	usage     *llm.Usage
 }
 
 // count notes what ev says about the run.
-func (r *response) count(ev agent.Event) {
+func (r *response) count(ev agent.Event, m *metrics) {
 	switch ev.Kind {
+	case agent.EventText, agent.EventReasoning, agent.EventClientToolCalls:
+		if r.first.IsZero() {
+			r.first = time.Now()
+		}
 	case agent.EventToolCall:
+		if r.first.IsZero() {
+			r.first = time.Now()
+		}
 		r.toolCalls++
+	case agent.EventToolResult:
+		m.observeTool(ev.ToolResult.Name, ev.Duration, ev.ToolResult.IsError, ev.Refused)
 	case agent.EventUsage:
 		r.usage = ev.Usage
 	case agent.EventFinish:
@@ -40,8 +50,10 @@ func (r *response) count(ev agent.Event) {
 	}
 }
 
-// logDone logs, at debug level, what one request did.
-func (s *Server) logDone(ctx context.Context, r *response, input agent.Input, err error) {
+// done records what one request did in the metrics and, at debug level,
+// the log.
+func (s *Server) done(ctx context.Context, r *response, input agent.Input, stream bool, err error) {
+	s.metrics.observeRun(r, input.Request.Model, stream)
 	if !s.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}

@@ -116,6 +116,16 @@ type Options struct {
 	SystemInstruction func(now time.Time) string
 	// UI, when set, is served at /ui/.
 	UI http.Handler
+	// Ready, when set, is closed once the toolbox is ready (its servers
+	// started and their tools listed). Until then /ready answers 503 and
+	// the requests that need the tools wait for it.
+	Ready <-chan struct{}
+	// Backend names the model backend in use, for /health.
+	Backend string
+	// SeparateMetrics leaves /metrics out of the API, for a caller that
+	// serves [Server.Metrics] on a listener of its own. Otherwise /metrics
+	// needs an API key like /v1/.
+	SeparateMetrics bool
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -129,6 +139,7 @@ type Server struct {
 	logger   *slog.Logger
 	hosts    hostPolicy
 	bodies   budget
+	metrics  *metrics
 	mux      http.Handler // every route, without the Host check
 	handler  http.Handler // mux behind the Host check
 }
@@ -165,7 +176,8 @@ func New(p llm.Provider, opts *Options) *Server {
 	s.agent = agent.New(p, tools, &agent.Options{MaxSteps: s.opts.MaxSteps, MaxToolCalls: s.opts.MaxToolCalls, Logger: s.logger})
 	s.bodies.max = s.opts.MaxBodyMemory
 	s.hosts = newHostPolicy(s.opts.AllowedHosts)
-	s.mux = s.routes()
+	s.metrics = newMetrics(s.tools)
+	s.mux = s.metrics.instrument(s.routes())
 	s.handler = checkHost(s.hosts, s.mux)
 	return s
 }
@@ -205,6 +217,10 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", s.authorize(requireJSON(api)))
 	mux.HandleFunc("GET /health", s.handleHealth)
+	mux.HandleFunc("GET /ready", s.handleReady)
+	if !s.opts.SeparateMetrics {
+		mux.Handle("GET /metrics", s.authorize(s.Metrics()))
+	}
 	if s.opts.UI != nil {
 		mux.Handle("/ui/", s.opts.UI)
 		mux.Handle("GET /ui", http.RedirectHandler("/ui/", http.StatusMovedPermanently))
@@ -253,8 +269,77 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	return err
 }
 
+// Metrics serves the server's metrics as Prometheus text, to requests
+// whose Host is an address or a name the server allows (the metrics name
+// the tools, which a page rebound to the port must not read).
+func (s *Server) Metrics() http.Handler {
+	return checkHost(s.hosts.binding(&net.TCPAddr{IP: net.IPv4zero}), s.metrics.handler())
+}
+
+// health is the body of /health.
+type health struct {
+	Status  string                 `json:"status"` // ok, starting, degraded
+	Backend string                 `json:"backend,omitempty"`
+	Models  int                    `json:"models"`
+	Tools   int                    `json:"tools"`
+	Servers []toolbox.ServerStatus `json:"servers"`
+}
+
+// handleHealth says whether the host runs, and how its MCP servers are:
+// always 200 while the process serves, so that a liveness probe does not
+// restart a host whose tool is restarting.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "models": len(s.provider.Models()), "tools": len(s.toolList())})
+	h := health{Status: "ok", Backend: s.opts.Backend, Models: len(s.provider.Models()), Servers: []toolbox.ServerStatus{}}
+	if !s.ready() {
+		h.Status = "starting"
+	} else {
+		h.Tools = len(s.toolList())
+		if st, ok := s.tools.(Statuser); ok {
+			h.Servers = st.Status()
+		}
+		for _, srv := range h.Servers {
+			if srv.State != toolbox.StateRunning {
+				h.Status = "degraded"
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, h)
+}
+
+// handleReady is 200 once the tools are listed, else 503: a load
+// balancer sends no request to a replica still starting.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	if !s.ready() {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "server_error", "starting", "the host is starting: its MCP servers are not all listed yet")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) ready() bool {
+	if s.opts.Ready == nil {
+		return true
+	}
+	select {
+	case <-s.opts.Ready:
+		return true
+	default:
+		return false
+	}
+}
+
+// awaitReady waits until the tools are ready or the request ends.
+func (s *Server) awaitReady(r *http.Request) error {
+	if s.opts.Ready == nil {
+		return nil
+	}
+	select {
+	case <-s.opts.Ready:
+		return nil
+	case <-r.Context().Done():
+		return r.Context().Err()
+	}
 }
 
 func (s *Server) toolList() []toolbox.Tool {

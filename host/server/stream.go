@@ -81,6 +81,8 @@ func (s *sseWriter) write() error {
 }
 
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Input, resp *response, includeUsage bool) {
+	s.metrics.streams.Inc()
+	defer s.metrics.streams.Dec()
 	ctx, cancel := context.WithCancel(r.Context())
 	sw := &sseWriter{w: w, rc: http.NewResponseController(w), timeout: s.opts.WriteTimeout}
 	sw.enc = json.NewEncoder(&sw.buf)
@@ -123,7 +125,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Inpu
 	}
 	var total *openai.Usage
 	err := s.agent.Run(ctx, input, func(ev agent.Event) error {
-		resp.count(ev)
+		resp.count(ev, s.metrics)
 		switch ev.Kind {
 		case agent.EventText:
 			return send(openai.Delta{Content: &ev.Text}, nil)
@@ -169,7 +171,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Inpu
 		}
 		return nil
 	})
-	s.logDone(r.Context(), resp, input, err)
+	s.done(r.Context(), resp, input, true, err)
 	if err == nil {
 		return
 	}

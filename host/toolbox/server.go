@@ -35,9 +35,12 @@ type server struct {
 	lock chan struct{}
 	wg   sync.WaitGroup // watchers of sessions
 
-	mu     sync.Mutex
-	cur    *session // nil when not connected
-	closed bool
+	mu         sync.Mutex
+	cur        *session // nil when not connected
+	closed     bool
+	restarting bool   // a restart is under way
+	restarts   int    // restarts begun
+	lastErr    string // of the last failed restart
 }
 
 // A session is one connection to a server (one process, for stdio).
@@ -82,7 +85,19 @@ func (s *server) session(ctx context.Context) (*session, error) {
 		return c, nil // someone else restarted it meanwhile
 	}
 	s.log.Info("restarting server")
+	s.mu.Lock()
+	s.restarting = true
+	s.restarts++
+	s.mu.Unlock()
 	c, err := s.start(ctx)
+	s.mu.Lock()
+	s.restarting = false
+	if err != nil {
+		s.lastErr = err.Error()
+	} else {
+		s.lastErr = ""
+	}
+	s.mu.Unlock()
 	if err != nil {
 		s.log.Warn("restarting server", "error", err)
 		return nil, err
@@ -92,6 +107,24 @@ func (s *server) session(ctx context.Context) (*session, error) {
 	}
 	s.log.Info("server restarted")
 	return c, nil
+}
+
+// status reports the server's state.
+func (s *server) status() ServerStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := ServerStatus{Name: s.name, Restarts: s.restarts, Error: s.lastErr}
+	switch {
+	case s.cur != nil && !s.cur.ended():
+		st.State = StateRunning
+	case s.restarting:
+		st.State = StateRestarting
+	case s.closed:
+		st.State = StateClosed
+	default:
+		st.State = StateFailed
+	}
+	return st
 }
 
 // adopt makes c the current session, unless the server is closed.

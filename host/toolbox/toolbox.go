@@ -309,6 +309,37 @@ func (tb *Toolbox) restart(s *server, c *session) {
 	})
 }
 
+// The states of a server, in [ServerStatus].
+const (
+	// StateRunning: connected; calls go through.
+	StateRunning = "running"
+	// StateRestarting: it died and is being started again.
+	StateRestarting = "restarting"
+	// StateFailed: it died, or its last restart failed (Error says why);
+	// the next call starts it again.
+	StateFailed = "failed"
+	// StateClosed: the toolbox is closed.
+	StateClosed = "closed"
+)
+
+// A ServerStatus is the state of one server of the toolbox.
+type ServerStatus struct {
+	Name     string `json:"name"`
+	State    string `json:"state"`
+	Restarts int    `json:"restarts"`
+	// Error is the error of the last restart, when it failed.
+	Error string `json:"error,omitempty"`
+}
+
+// Status returns the state of every server, in the order of the specs.
+func (tb *Toolbox) Status() []ServerStatus {
+	out := make([]ServerStatus, len(tb.servers))
+	for i, s := range tb.servers {
+		out[i] = s.status()
+	}
+	return out
+}
+
 // Close stops every server (closing stdin, then signalling processes that
 // do not exit) and waits for them. Calls after Close return [ErrClosed].
 // Closing twice returns nil the second time.

@@ -214,6 +214,29 @@ func TestDeadServerIsRestarted(t *testing.T) {
 	}
 	logs.waitFor(t, "server=srv", "server restarted")
 	assertGone(t, pid1)
+	if got := tb.Status(); len(got) != 1 || got[0].State != StateRunning || got[0].Restarts != 1 {
+		t.Errorf("Status after a restart = %+v, want srv running after 1 restart", got)
+	}
+}
+
+func TestStatusOfADeadServer(t *testing.T) {
+	tb, logs := newTestToolbox(t, nil, testServer(t, "srv", "tools"))
+	if got := tb.Status(); got[0] != (ServerStatus{Name: "srv", State: StateRunning}) {
+		t.Errorf("Status = %+v, want srv running", got)
+	}
+	var pid int
+	fmt.Sscan(callText(t, tb, "pid", ""), &pid)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	logs.waitFor(t, "server=srv", "server exited")
+	if got := tb.Status(); got[0].State != StateFailed {
+		t.Errorf("Status after the server died = %+v, want failed", got)
+	}
+	tb.Close()
+	if got := tb.Status(); got[0].State != StateClosed {
+		t.Errorf("Status after Close = %+v, want closed", got)
+	}
 }
 
 func TestIdleDeathIsNoticed(t *testing.T) {
