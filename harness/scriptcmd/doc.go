@@ -50,20 +50,29 @@
 // The commands:
 //
 //	mcp start NAME (-- COMMAND [ARGS...] | -url URL)
-//	                                start a stdio MCP server, or reach a streamable HTTP one, as session NAME
+//	        start a stdio MCP server, or reach a streamable HTTP one, as NAME
 //	mcp call [-json] [-timeout D] NAME TOOL [ARGS]
-//	                                call TOOL with the JSON object ARGS (or @FILE) and print its result
-//	mcp list NAME                   print the session's tool names, one a line
-//	mcp stop NAME                   close the session and stop its server
+//	        call TOOL with ARGS (a JSON object or @FILE), print the result
+//	mcp list NAME
+//	        print the names of the session's tools, one a line
+//	mcp stop NAME
+//	        close the session and stop its server
 //	fake start gemini|openai SCENARIO
-//	                                serve a scripted fake model and export its URL
-//	fake stop gemini|openai         stop it and check its scenario was played as written
-//	chat [flags] URL BODY           post a chat completion and summarise the answer
-//	get [-status N] [-key K] URL    fetch URL and print the body
-//	freeport VAR...                 set each VAR to a free TCP port on 127.0.0.1
-//	waitport [-timeout D] PORT      wait until 127.0.0.1:PORT accepts connections
-//	capture VAR REGEXP              set VAR from the last command's stdout
-//	help [-v] [COMMAND...]          print the usage of these commands
+//	        serve a scripted fake model and export its URL
+//	fake stop gemini|openai
+//	        stop it and check that its scenario was played as written
+//	chat [flags] URL BODY
+//	        post a chat completion and summarise the answer
+//	get [-status N] [-key K] URL
+//	        fetch URL and print the body
+//	freeport VAR...
+//	        set each VAR to a free TCP port on 127.0.0.1
+//	waitport [-timeout D] PORT
+//	        wait until 127.0.0.1:PORT accepts connections
+//	capture VAR REGEXP
+//	        set VAR from the last command's stdout
+//	help [-v] [COMMAND...]
+//	        print the usage of these commands
 //
 // A script's help -v line (or [Help] in Go) prints the details of each:
 // what a result prints, which variables fake start sets, what makes a

@@ -85,10 +85,12 @@ func mcpStart(ts *testscript.TestScript, neg bool, args []string) {
 		s.stderr = new(syncBuffer)
 		cmd.Stderr = s.stderr
 		transport = &mcp.CommandTransport{Command: cmd}
-	case (rest[0] == "-url" || rest[0] == "--url") && len(rest) == 2:
-		transport = &mcp.StreamableClientTransport{Endpoint: rest[1]}
 	default:
-		fatalUsage(ts, "mcp start")
+		url, ok := urlArg(rest)
+		if !ok {
+			fatalUsage(ts, "mcp start")
+		}
+		transport = &mcp.StreamableClientTransport{Endpoint: url}
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
@@ -110,6 +112,19 @@ func mcpStart(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	s.cs = cs
 	st.sessions[name] = s
+}
+
+// urlArg reads -url URL as the flag package would: -url URL, -url=URL,
+// and either with --.
+func urlArg(rest []string) (string, bool) {
+	flag := strings.TrimPrefix(strings.TrimPrefix(rest[0], "-"), "-")
+	if url, ok := strings.CutPrefix(flag, "url="); ok && len(rest) == 1 {
+		return url, url != ""
+	}
+	if flag == "url" && len(rest) == 2 {
+		return rest[1], true
+	}
+	return "", false
 }
 
 // lookPath finds a command as testscript's exec does: a name with a

@@ -39,25 +39,12 @@ type command struct {
 	run     func(ts *testscript.TestScript, neg bool, args []string)
 }
 
-// Commands returns the commands by name, for testscript.Params.Cmds:
-//
-//	mcp start NAME (-- COMMAND [ARGS...] | -url URL)
-//	mcp call [-json] [-timeout D] NAME TOOL [ARGS]
-//	mcp list NAME
-//	mcp stop NAME
-//	fake start gemini|openai SCENARIO
-//	fake stop gemini|openai
-//	chat [flags] URL BODY
-//	get [-status N] [-key K] URL
-//	freeport VAR...
-//	waitport [-timeout D] PORT
-//	capture VAR REGEXP
-//	help [-v] [COMMAND...]
-//
-// The mcp and fake commands keep state for the script they run in, which
-// [Setup] prepares: set Params.Setup to it, or call it from yours. The
-// others need nothing. A script's help line prints the usage of each
-// command, help -v the details.
+// Commands returns every command of the package by name, for
+// testscript.Params.Cmds; the package documentation lists them, and a
+// script's help line prints their usage (help -v, the details). The mcp
+// and fake commands keep state for the script they run in, which [Setup]
+// prepares: set Params.Setup to it, or call it from yours. The others
+// need nothing.
 func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	cmds := make(map[string]func(ts *testscript.TestScript, neg bool, args []string))
 	groups := make(map[string][]command)
