@@ -4,7 +4,7 @@
 //
 // Every binary is exposed to the scripts under its own name through
 // testscript.Main, and the commands of harness/scriptcmd (freeport,
-// waitport, chat) are available too. Run one script with
+// waitport, chat, mcp, fake; help lists them) are available too. Run one script with
 //
 //	go test ./testscripts -run TestScripts/NAME
 //

@@ -85,7 +85,7 @@ func TestScripts(t *testing.T) {
 			for _, k := range []string{"GCP_PROJECT", "GOOGLE_CLOUD_PROJECT", "GEMINI_API_KEY", "GOOGLE_API_KEY", "GOOGLE_APPLICATION_CREDENTIALS"} {
 				env.Setenv(k, "")
 			}
-			return nil
+			return scriptcmd.Setup(env)
 		},
 		RequireExplicitExec: true,
 	})

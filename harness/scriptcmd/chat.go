@@ -15,31 +15,30 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// chat posts a chat completion request to URL/v1/chat/completions and
-// prints a summary of the answer, one line per thing that happened, so
-// scripts can assert on it with stdout:
-//
-//	role assistant                  the first delta's role (streams)
-//	tool_call NAME ARGS             a host tool call event
-//	tool_response NAME TEXT         its result (tool_error NAME TEXT on failure)
-//	tool_calls NAME ARGS            a call handed to the client
-//	content TEXT                    all the text, newlines written as \n
-//	finish REASON                   the finish_reason
-//	usage prompt=N completion=N total=N
-//	error TYPE: MESSAGE             an error frame or error body
-//	done                            the [DONE] frame
-//
-// A streamed answer is checked against the rules OpenAI clients rely on
-// (see WIRE.md): data frames only, one id, the role first, exactly one
-// non-null finish_reason, [DONE] last and only after it, or an error frame
-// and no [DONE]. A broken rule fails the command.
-//
-// BODY is a JSON request, @FILE holding one, or plain text sent as one user
-// message to -model, streamed unless -stream=false.
-//
-// Flags: -events (ask for tool events), -status N (expected HTTP status,
-// default 200), -raw (print the body as received instead), -model M,
-// -stream, -timeout D, -key K (an API key).
+func chatCmd() command {
+	return command{
+		name:    "chat",
+		args:    "[-events] [-status N] [-raw] [-model M] [-stream=B] [-timeout D] [-key K] URL BODY",
+		summary: "post a chat completion to URL/v1/chat/completions and summarise the answer",
+		detail: []string{
+			"BODY is a JSON request, @FILE holding one, or plain text sent as one user message to -model (default gemini-2.5-flash), streamed unless -stream=false.",
+			"The answer is printed a line per thing that happened, for stdout to match:",
+			"role assistant           the first delta's role (streams)\n" +
+				"tool_call NAME ARGS      a host tool call event (with -events)\n" +
+				"tool_response NAME TEXT  its result (tool_error NAME TEXT on failure)\n" +
+				"tool_calls NAME ARGS     a call handed to the client\n" +
+				"content TEXT             all the text, newlines written as \\n\n" +
+				"finish REASON            the finish_reason\n" +
+				"usage prompt=N completion=N total=N\n" +
+				"error TYPE: MESSAGE      an error frame or error body\n" +
+				"done                     the [DONE] frame",
+			"A streamed answer is checked against the rules OpenAI clients rely on: data frames only, one id, the role first, exactly one non-null finish_reason, [DONE] last and only after it, or an error frame and no [DONE]. A broken rule fails the command.",
+			"-events sends X-Tool-Events: true; -status N is the expected HTTP status (default 200); -raw prints the body as received instead; -key K sends Authorization: Bearer K; -timeout bounds the request (default 1m).",
+		},
+		run: chat,
+	}
+}
+
 func chat(ts *testscript.TestScript, neg bool, args []string) {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	events := fs.Bool("events", false, "send X-Tool-Events: true")
@@ -49,11 +48,9 @@ func chat(ts *testscript.TestScript, neg bool, args []string) {
 	stream := fs.Bool("stream", true, "stream a plain-text BODY")
 	timeout := fs.Duration("timeout", time.Minute, "request timeout")
 	key := fs.String("key", "", "API key")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 2 {
-		ts.Fatalf("usage: chat [-events] [-status N] [-raw] [-model M] [-stream=B] [-key K] URL BODY")
-	}
-	if neg {
-		ts.Fatalf("chat does not support negation: use -status")
+	noNeg(ts, neg, "chat (use -status)")
+	if parseFlags(ts, fs, args) != 2 {
+		fatalUsage(ts, "chat")
 	}
 	body := requestBody(ts, fs.Arg(1), *model, *stream)
 

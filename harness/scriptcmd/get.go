@@ -10,14 +10,25 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// get fetches URL and prints the body, failing unless the status is the
-// expected one (-status, default 200).
+func getCmd() command {
+	return command{
+		name:    "get",
+		args:    "[-status N] [-key K] URL",
+		summary: "fetch URL and print the body",
+		detail: []string{
+			"Fails unless the answer has the status N (default 200). -key K sends Authorization: Bearer K.",
+		},
+		run: get,
+	}
+}
+
 func get(ts *testscript.TestScript, neg bool, args []string) {
 	fs := flag.NewFlagSet("get", flag.ContinueOnError)
 	status := fs.Int("status", http.StatusOK, "expected HTTP status")
 	key := fs.String("key", "", "API key")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || neg {
-		ts.Fatalf("usage: get [-status N] [-key K] URL")
+	noNeg(ts, neg, "get")
+	if parseFlags(ts, fs, args) != 1 {
+		fatalUsage(ts, "get")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -9,29 +9,50 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// freeport sets each named variable to a port that was free a moment ago.
-// Another process could take it in between; on a test machine that is rare
-// enough, and far simpler than passing addresses back from servers.
+func freeportCmd() command {
+	return command{
+		name:    "freeport",
+		args:    "VAR...",
+		summary: "set each VAR to a free TCP port on 127.0.0.1",
+		detail: []string{
+			"The port was free a moment ago: another process could take it before the server that is given it listens, which on a test machine is rare enough.",
+		},
+		run: freeport,
+	}
+}
+
 func freeport(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) == 0 {
-		ts.Fatalf("usage: freeport VAR...")
+	noNeg(ts, neg, "freeport")
+	if len(args) == 0 {
+		fatalUsage(ts, "freeport")
 	}
 	for _, name := range args {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		ts.Check(err)
 		port := l.Addr().(*net.TCPAddr).Port
 		ts.Check(l.Close())
-		ts.Setenv(name, strconv.Itoa(port))
+		setenv(ts, name, strconv.Itoa(port))
 	}
 }
 
-// waitport waits until something listens on 127.0.0.1:PORT, polling every
-// 20ms, and fails after the timeout (default 30s).
+func waitportCmd() command {
+	return command{
+		name:    "waitport",
+		args:    "[-timeout D] PORT",
+		summary: "wait until 127.0.0.1:PORT accepts connections",
+		detail: []string{
+			"Polls every 20ms and fails after D (default 30s).",
+		},
+		run: waitport,
+	}
+}
+
 func waitport(ts *testscript.TestScript, neg bool, args []string) {
 	fs := flag.NewFlagSet("waitport", flag.ContinueOnError)
 	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait")
-	if err := fs.Parse(args); err != nil || fs.NArg() != 1 || neg {
-		ts.Fatalf("usage: waitport [-timeout D] PORT")
+	noNeg(ts, neg, "waitport")
+	if parseFlags(ts, fs, args) != 1 {
+		fatalUsage(ts, "waitport")
 	}
 	addr := net.JoinHostPort("127.0.0.1", fs.Arg(0))
 	deadline := time.Now().Add(*timeout)
