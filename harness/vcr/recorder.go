@@ -45,7 +45,8 @@ type Options struct {
 	// Matcher says whether a recorded request answers the one sent. Both
 	// are as the cassette holds them: redacted, and with URL the path and
 	// query only, since the host differs between recording and replay.
-	// Nil is DefaultMatcher. It may be called concurrently.
+	// Nil is DefaultMatcher. It is called one call at a time, under the
+	// recorder's lock, so it must not call the recorder.
 	Matcher func(sent, recorded cassette.Request) bool
 	// BeforeSave is called on each interaction recorded in this run, after
 	// the built-in redaction and before the cassette is written, to edit

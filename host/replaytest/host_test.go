@@ -118,9 +118,9 @@ Record it against the real Vertex AI: make record (see recordings/README.md).`, 
 		opts.Header = fmt.Sprintf(`Recorded against Vertex AI (%s) on %s by %s in package host/replaytest.
 Record it again: make record (see recordings/README.md).`, model, time.Now().UTC().Format(time.DateOnly), t.Name())
 	default:
-		t.Fatalf("%s=%s needs GCP_PROJECT (and GCP_REGION) with Application Default Credentials "+
+		t.Fatalf("vcr mode %s (-record or %s) needs GCP_PROJECT (and GCP_REGION) with Application Default Credentials "+
 			"(gcloud auth application-default login), or %s=fakegemini for synthesized cassettes",
-			vcr.EnvVar, os.Getenv(vcr.EnvVar), standinEnv)
+			opts.Mode, vcr.EnvVar, standinEnv)
 	}
 }
 
