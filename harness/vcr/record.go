@@ -10,15 +10,12 @@ import (
 	"gopkg.in/dnaeon/go-vcr.v2/cassette"
 )
 
-// record sends req on and records the exchange. The answer streams to
-// the caller as it arrives (a streamed Gemini answer stays streamed); the
-// body is kept as it passes and the interaction is complete when the
-// caller has read it to the end or closed it.
-func (r *Recorder) record(req *http.Request) (*http.Response, error) {
-	body, err := readBody(req)
-	if err != nil {
-		return nil, err
-	}
+// record sends req, whose body was read as body, on and records the
+// exchange. The answer streams to the caller as it arrives (a streamed
+// answer stays streamed); the body is kept as it passes and the
+// interaction is complete when the caller has read it to the end or
+// closed it.
+func (r *Recorder) record(req *http.Request, body string) (*http.Response, error) {
 	out := req.Clone(req.Context())
 	out.Body = io.NopCloser(strings.NewReader(body))
 	out.ContentLength = int64(len(body))
@@ -35,6 +32,7 @@ func (r *Recorder) record(req *http.Request) (*http.Response, error) {
 	}}
 	r.mu.Lock()
 	r.interactions = append(r.interactions, i) // in the order sent
+	r.used = append(r.used, true)              // answers nothing else
 	r.mu.Unlock()
 
 	resp, err := r.next.RoundTrip(out)
@@ -58,9 +56,10 @@ func (r *Recorder) record(req *http.Request) (*http.Response, error) {
 func (r *Recorder) drop(i *cassette.Interaction) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for n, j := range r.interactions {
-		if j == i {
+	for n := r.saved; n < len(r.interactions); n++ {
+		if r.interactions[n] == i {
 			r.interactions = append(r.interactions[:n], r.interactions[n+1:]...)
+			r.used = append(r.used[:n], r.used[n+1:]...)
 			return
 		}
 	}

@@ -1,7 +1,6 @@
 package vcr
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -134,19 +133,4 @@ func (r *redactor) interaction(i *cassette.Interaction) error {
 	i.Response.Headers = r.headers(i.Response.Headers, noisyHeaders)
 	i.Response.Body = r.text(i.Response.Body)
 	return nil
-}
-
-// body is what matching compares of a body: redacted, and re-encoded when
-// it is JSON so that key order and spacing do not matter.
-func (r *redactor) body(s string) string {
-	s = r.text(s)
-	var v any
-	if json.Unmarshal([]byte(s), &v) != nil {
-		return s
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return s
-	}
-	return string(b)
 }

@@ -2,6 +2,7 @@ package vcr_test
 
 import (
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,7 +16,7 @@ import (
 	"github.com/owulveryck/gomcptest/harness/vcr"
 )
 
-const cassette = `# A hand-written cassette.
+const handWritten = `# A hand-written cassette.
 ---
 version: 1
 interactions:
@@ -55,18 +56,11 @@ func write(t *testing.T, data string) string {
 // and host, as a tester elsewhere would.
 func post(t *testing.T, c *http.Client, body string) (string, error) {
 	t.Helper()
-	resp, err := c.Post("https://us-east5-aiplatform.googleapis.com/v1beta1/projects/mine/locations/us-east5/m:generateContent",
-		"application/json", strings.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return string(b), err
+	return send(t, c, "https://us-east5-aiplatform.googleapis.com", "/v1beta1/projects/mine/locations/us-east5/m:generateContent", body)
 }
 
 func TestReplayOnceInOrder(t *testing.T) {
-	r, err := vcr.New(write(t, cassette), nil)
+	r, err := vcr.New(write(t, handWritten), nil)
 	require.NoError(t, err)
 	c := r.Client()
 	for _, want := range []string{"first", "second"} {
@@ -76,7 +70,7 @@ func TestReplayOnceInOrder(t *testing.T) {
 	}
 	_, err = post(t, c, `{"q":"same"}`)
 	assert.ErrorIs(t, err, vcr.ErrNoInteraction, "each interaction answers once")
-	assert.Equal(t, []string{r.File() + ":20: POST /v1beta1/projects/PROJECT/locations/LOCATION/m:generateContent"}, r.Unused())
+	assert.Equal(t, []string{r.File() + ":20: interactions[2]: POST /v1beta1/projects/PROJECT/locations/LOCATION/m:generateContent"}, r.Unused())
 
 	got, err := post(t, c, `{"q":"other"}`)
 	require.NoError(t, err)
@@ -84,29 +78,45 @@ func TestReplayOnceInOrder(t *testing.T) {
 	assert.Empty(t, r.Unused())
 }
 
-func TestReplayMissNamesCassetteAndRequest(t *testing.T) {
-	r, err := vcr.New(write(t, cassette), nil)
+func TestReplayMissNamesCassetteRequestAndNearest(t *testing.T) {
+	const path = "/v1beta1/projects/PROJECT/locations/LOCATION/m:generateContent"
+	r, err := vcr.New(write(t, handWritten), nil)
 	require.NoError(t, err)
 	_, err = post(t, r.Client(), `{"q":"unknown"}`)
 	require.ErrorIs(t, err, vcr.ErrNoInteraction)
-	for _, want := range []string{
-		"cassette " + r.File() + ": no unused interaction matches",
-		"nearest, " + r.File() + ":5, differs from byte 6",
-		"request: POST /v1beta1/projects/PROJECT/locations/LOCATION/m:generateContent",
-		`body: {"q":"unknown"}`,
-	} {
-		assert.Contains(t, err.Error(), want)
+	assert.Equal(t, "Post \"https://us-east5-aiplatform.googleapis.com/v1beta1/projects/mine/locations/us-east5/m:generateContent\": "+
+		"cassette "+r.File()+": no unused interaction matches\n"+
+		"\trequest: POST "+path+"\n"+
+		"\tbody: {\"q\":\"unknown\"}\n"+
+		"\tnearest: interactions[0] at "+r.File()+":5: POST "+path+`, whose body differs from byte 6: recorded "{\"q\":\"same\"}", sent "{\"q\":\"unknown\"}"`,
+		err.Error())
+
+	// Another path: the nearest is named without a body diff.
+	resp, err := r.Client().Get("https://example.invalid/v1/other")
+	if err == nil {
+		resp.Body.Close()
 	}
+	assert.ErrorContains(t, err, "request: GET /v1/other\n")
+	assert.ErrorContains(t, err, "nearest: interactions[0] at "+r.File()+":5: POST "+path)
+
+	// All used: the nearest says so.
+	for _, body := range []string{`{"q":"same"}`, `{"q":"same"}`, `{"q":"other"}`} {
+		_, err := post(t, r.Client(), body)
+		require.NoError(t, err)
+	}
+	_, err = post(t, r.Client(), `{"q":"same"}`)
+	assert.ErrorContains(t, err, "nearest: none: all 3 interactions were used already")
 }
 
 func TestReplayMissingCassette(t *testing.T) {
-	_, err := vcr.New(filepath.Join(t.TempDir(), "none.yaml"), nil)
-	assert.ErrorContains(t, err, "none.yaml")
-	assert.ErrorContains(t, err, "recordings/README.md")
+	file := filepath.Join(t.TempDir(), "none.yaml")
+	_, err := vcr.New(file, nil)
+	assert.ErrorIs(t, err, fs.ErrNotExist)
+	assert.ErrorContains(t, err, "no cassette "+file+" (record it in Record mode, which NewTest takes from GOMCPTEST_VCR=record or -record)")
 }
 
 func TestHandlerServesCassette(t *testing.T) {
-	r, err := vcr.New(write(t, cassette), nil)
+	r, err := vcr.New(write(t, handWritten), nil)
 	require.NoError(t, err)
 	var misses []error
 	srv := httptest.NewServer(vcr.Handler(r, func(err error) { misses = append(misses, err) }))
@@ -126,24 +136,4 @@ func TestHandlerServesCassette(t *testing.T) {
 	assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
 	assert.Contains(t, string(b), "no unused interaction matches")
 	assert.Len(t, misses, 1)
-}
-
-func TestModeFromEnv(t *testing.T) {
-	env := func(v string) func(string) string { return func(string) string { return v } }
-	for _, tc := range []struct {
-		flag bool
-		env  string
-		want vcr.Mode
-	}{
-		{false, "", vcr.Replay},
-		{false, "record", vcr.Record},
-		{false, " OFF ", vcr.Off},
-		{true, "off", vcr.Record},
-	} {
-		m, err := vcr.ModeFromEnv(tc.flag, env(tc.env))
-		require.NoError(t, err)
-		assert.Equal(t, tc.want, m, "%v %q", tc.flag, tc.env)
-	}
-	_, err := vcr.ModeFromEnv(false, env("live"))
-	assert.ErrorContains(t, err, "GOMCPTEST_VCR")
 }

@@ -19,10 +19,11 @@ import (
 )
 
 // Handler serves r's answers over HTTP: a stand-in model service for a
-// program that cannot be handed an HTTP client, such as the openaiserver
-// binary (point MODEL_BASE_URL at it). A request r cannot answer gets a
-// 500 with Google's error body, whose message names the cassette and the
-// request, and is passed to onMiss when it is not nil.
+// program that cannot be handed an HTTP client (point the program's base
+// URL at it). A request r cannot answer gets a 500 whose body, in the
+// shape of Google's and OpenAI's error bodies ({"error":{"message":...}}),
+// names the cassette, the request and the nearest recorded one; the error
+// is passed to onMiss when it is not nil.
 func Handler(r *Recorder, onMiss func(error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		out := req.Clone(req.Context())

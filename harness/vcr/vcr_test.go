@@ -1,153 +1,297 @@
 package vcr_test
 
 import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"google.golang.org/genai"
+	"gopkg.in/dnaeon/go-vcr.v2/cassette"
 
-	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
 	"github.com/owulveryck/gomcptest/harness/vcr"
 )
 
-const twoTurns = `A plain answer, then a streamed one.
+func init() { vcr.RegisterFlags(flag.CommandLine) }
 
--- 1: plain --
-expect text hello
-text Hello there.
-usage prompt=3 candidates=2
--- 2: streamed --
-expect text count
-text "1, 2,"
-text " 3."
-usage prompt=4 candidates=3
-`
-
-// The secrets of the recording run: none may reach the cassette.
-const (
-	token    = "ya29.a0AfH6SMBx-secret-token-value"
-	project  = "secret-project-4711"
-	location = "europe-west9"
-	apiKey   = "AIzaSyA1234567890abcdefghijklmnopqrstu" // AIza + 35
-)
-
-// bearer stands in for the credential layer below the recorder, as
-// GoogleTransport's is.
-type bearer struct {
-	next http.RoundTripper
-}
-
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+token)
-	return b.next.RoundTrip(r)
-}
-
-// offline fails the test if the replay reaches for the network.
-type offline struct{ t *testing.T }
-
-func (o offline) RoundTrip(r *http.Request) (*http.Response, error) {
-	o.t.Errorf("replay reached the network: %s %s", r.Method, r.URL)
-	return nil, http.ErrHandlerTimeout
-}
-
-// talk sends the two requests of twoTurns and returns what the client got.
-func talk(t *testing.T, cc *genai.ClientConfig) []string {
+// echo is a service that answers "PATH BODY" and counts its requests.
+func echo(t *testing.T) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
-	client, err := genai.NewClient(t.Context(), cc)
-	require.NoError(t, err)
-	resp, err := client.Models.GenerateContent(t.Context(), "gemini-2.5-flash", genai.Text("Say hello."), nil)
-	require.NoError(t, err)
-	got := []string{resp.Text()}
-	var chunks []string
-	for r, err := range client.Models.GenerateContentStream(t.Context(), "gemini-2.5-flash", genai.Text("Now count to three."), nil) {
-		require.NoError(t, err)
-		chunks = append(chunks, r.Text())
-	}
-	return append(got, strings.Join(chunks, "|"))
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprintf(w, "%s %s", r.URL.Path, b)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
 }
 
-func TestRecordThenReplayOffline(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		backend func(base string, hc *http.Client) *genai.ClientConfig
-		secrets map[string]string
-		check   func(t *testing.T, r *http.Request)
-	}{{
-		name: "vertex",
-		backend: func(base string, hc *http.Client) *genai.ClientConfig {
-			return &genai.ClientConfig{Backend: genai.BackendVertexAI, Project: project, Location: location,
-				HTTPOptions: genai.HTTPOptions{BaseURL: base}, HTTPClient: hc}
-		},
-		secrets: map[string]string{project: vcr.Project, location: vcr.Location},
-		check: func(t *testing.T, r *http.Request) {
-			assert.Equal(t, "Bearer "+token, r.Header.Get("Authorization"), "the recording run used the credentials")
-			assert.Contains(t, r.URL.Path, "/projects/"+project+"/locations/"+location+"/")
-		},
-	}, {
-		name: "gemini-api",
-		backend: func(base string, hc *http.Client) *genai.ClientConfig {
-			return &genai.ClientConfig{Backend: genai.BackendGeminiAPI, APIKey: apiKey,
-				HTTPOptions: genai.HTTPOptions{BaseURL: base}, HTTPClient: hc}
-		},
-		check: func(t *testing.T, r *http.Request) {
-			assert.Equal(t, apiKey, r.Header.Get("X-Goog-Api-Key"), "the recording run used the key")
-		},
-	}} {
-		t.Run(tc.name, func(t *testing.T) {
-			sc, err := fakegemini.ParseScenario("two-turns.txtar", []byte(twoTurns))
-			require.NoError(t, err)
-			script := fakegemini.NewScript(sc)
-			var seen atomic.Int32
-			fake := fakegemini.New(script, nil)
-			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				seen.Add(1)
-				tc.check(t, r)
-				fake.ServeHTTP(w, r)
-			}))
-			defer srv.Close()
-
-			// Record through TLS, above the credentials.
-			file := filepath.Join(t.TempDir(), "two-turns.yaml")
-			rec, err := vcr.New(file, &vcr.Options{
-				Mode:      vcr.Record,
-				Transport: bearer{srv.Client().Transport},
-				Header:    "Recorded by TestRecordThenReplayOffline against fakegemini.",
-				Secrets:   tc.secrets,
-			})
-			require.NoError(t, err)
-			live := talk(t, tc.backend(srv.URL, rec.Client()))
-			require.NoError(t, rec.Close())
-			assert.Equal(t, []string{"Hello there.", "1, 2,| 3."}, live)
-			assert.EqualValues(t, 2, seen.Load())
-			assert.Empty(t, script.Unused())
-
-			data, err := os.ReadFile(file)
-			require.NoError(t, err)
-			assert.True(t, strings.HasPrefix(string(data), "# Recorded by TestRecordThenReplayOffline against fakegemini.\n---\n"), "header comment:\n%.200s", data)
-			for _, secret := range []string{token, "ya29.", project, location, apiKey} {
-				assert.NotContains(t, string(data), secret)
-			}
-
-			// Replay with the server gone and no way to the network, from
-			// another project: the same answers.
-			srv.Close()
-			play, err := vcr.New(file, &vcr.Options{Transport: offline{t}})
-			require.NoError(t, err)
-			cc := tc.backend("https://nowhere.invalid/", play.Client())
-			if cc.Backend == genai.BackendVertexAI {
-				cc.Project, cc.Location = "another-project", "us-east5"
-			}
-			assert.Equal(t, live, talk(t, cc))
-			assert.Empty(t, play.Unused())
-			assert.EqualValues(t, 2, seen.Load())
-		})
+// send posts body to base+path through c and returns the answer.
+func send(t *testing.T, c *http.Client, base, path, body string) (string, error) {
+	t.Helper()
+	resp, err := c.Post(base+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		return "", err
 	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return string(b), err
+}
+
+func TestRecordMissingGrowsCassette(t *testing.T) {
+	srv, hits := echo(t)
+	file := filepath.Join(t.TempDir(), "sub", "grow.yaml")
+
+	// A missing cassette is started.
+	r, err := vcr.New(file, &vcr.Options{Mode: vcr.RecordMissing, Header: "Grown by a test."})
+	require.NoError(t, err)
+	got, err := send(t, r.Client(), srv.URL, "/a", `{"n":1}`)
+	require.NoError(t, err)
+	assert.Equal(t, `/a {"n":1}`, got)
+	require.NoError(t, r.Close())
+	first, err := os.ReadFile(file)
+	require.NoError(t, err)
+
+	// What the cassette holds is replayed, what it lacks is recorded, and
+	// the header stays.
+	r, err = vcr.New(file, &vcr.Options{Mode: vcr.RecordMissing})
+	require.NoError(t, err)
+	got, err = send(t, r.Client(), srv.URL, "/a", `{ "n": 1 }`)
+	require.NoError(t, err)
+	assert.Equal(t, `/a {"n":1}`, got, "replayed: the recorded body")
+	assert.EqualValues(t, 1, hits.Load(), "replayed, not sent")
+	got, err = send(t, r.Client(), srv.URL, "/b", `{"n":2}`)
+	require.NoError(t, err)
+	assert.Equal(t, `/b {"n":2}`, got)
+	assert.EqualValues(t, 2, hits.Load(), "recorded")
+	assert.Equal(t, 1, r.Recorded())
+	require.NoError(t, r.Close())
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(data), "# Grown by a test.\n---\n"), "header kept:\n%.100s", data)
+
+	// Nothing new: the file is left as it is.
+	r, err = vcr.New(file, &vcr.Options{Mode: vcr.RecordMissing})
+	require.NoError(t, err)
+	_, err = send(t, r.Client(), srv.URL, "/b", `{"n":2}`)
+	require.NoError(t, err)
+	require.NoError(t, r.Close())
+	again, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Equal(t, string(data), string(again))
+	assert.NotEqual(t, string(first), string(data))
+
+	// The grown cassette replays both, in any order, with the service gone.
+	srv.Close()
+	r, err = vcr.New(file, nil)
+	require.NoError(t, err)
+	for _, p := range []string{"/b", "/a"} {
+		_, err := send(t, r.Client(), "http://127.0.0.1:1", p, fmt.Sprintf(`{"n":%d}`, map[string]int{"/a": 1, "/b": 2}[p]))
+		require.NoError(t, err)
+	}
+	assert.Empty(t, r.Unused())
+}
+
+// The matcher sees both requests as the cassette holds them: redacted,
+// the URL reduced to path and query.
+func TestMatcherSeesRedactedRequests(t *testing.T) {
+	srv, _ := echo(t)
+	file := filepath.Join(t.TempDir(), "m.yaml")
+	rec, err := vcr.New(file, &vcr.Options{Mode: vcr.Record})
+	require.NoError(t, err)
+	_, err = send(t, rec.Client(), srv.URL, "/v1/projects/p1/locations/l1/m?key=AIzaSyA1234567890abcdefghijklmnopqrstu", `{"id":"a1","q":"hi"}`)
+	require.NoError(t, err)
+	require.NoError(t, rec.Close())
+
+	var mu sync.Mutex
+	var seen [][2]cassette.Request
+	play, err := vcr.New(file, &vcr.Options{Matcher: func(sent, recorded cassette.Request) bool {
+		mu.Lock()
+		seen = append(seen, [2]cassette.Request{sent, recorded})
+		mu.Unlock()
+		return sent.Method == recorded.Method && sent.URL == recorded.URL // bodies may differ
+	}})
+	require.NoError(t, err)
+	got, err := send(t, play.Client(), "https://elsewhere.invalid", "/v1/projects/p2/locations/l2/m?key=other", `{"id":"b2","q":"hi"}`)
+	require.NoError(t, err)
+	assert.Equal(t, `/v1/projects/PROJECT/locations/LOCATION/m {"id":"a1","q":"hi"}`, got, "the recorded answer, redacted")
+	require.Len(t, seen, 1)
+	const want = "/v1/projects/PROJECT/locations/LOCATION/m?key=REDACTED"
+	assert.Equal(t, want, seen[0][0].URL)
+	assert.Equal(t, want, seen[0][1].URL)
+	assert.Equal(t, `{"id":"b2","q":"hi"}`, seen[0][0].Body)
+	assert.True(t, vcr.DefaultMatcher(seen[0][0], seen[0][0]))
+	assert.False(t, vcr.DefaultMatcher(seen[0][0], seen[0][1]), "the bodies differ")
+}
+
+func TestBeforeSave(t *testing.T) {
+	srv, _ := echo(t)
+	file := filepath.Join(t.TempDir(), "b.yaml")
+	var calls int
+	rec, err := vcr.New(file, &vcr.Options{Mode: vcr.Record, BeforeSave: func(i *cassette.Interaction) error {
+		calls++
+		i.Request.Body = strings.ReplaceAll(i.Request.Body, "alice", "USER")
+		i.Response.Body = strings.ReplaceAll(i.Response.Body, "alice", "USER")
+		i.Response.Headers.Del("Content-Type")
+		return nil
+	}})
+	require.NoError(t, err)
+	_, err = send(t, rec.Client(), srv.URL, "/hello", `{"name":"alice"}`)
+	require.NoError(t, err)
+	require.NoError(t, rec.Close())
+	assert.Equal(t, 1, calls)
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.NotContains(t, string(data), "alice")
+	assert.NotContains(t, string(data), "text/plain")
+	assert.Contains(t, string(data), `{"name":"USER"}`)
+
+	// An error stops the write and names the interaction.
+	file2 := filepath.Join(t.TempDir(), "b2.yaml")
+	rec, err = vcr.New(file2, &vcr.Options{Mode: vcr.Record, BeforeSave: func(*cassette.Interaction) error { return errors.New("too big") }})
+	require.NoError(t, err)
+	_, err = send(t, rec.Client(), srv.URL, "/hello", `{}`)
+	require.NoError(t, err)
+	assert.EqualError(t, rec.Close(), "before saving interactions[0] of "+file2+": too big")
+	assert.NoFileExists(t, file2)
+}
+
+func TestNewTestMode(t *testing.T) {
+	file := write(t, handWritten)
+	t.Run("env", func(t *testing.T) {
+		t.Setenv(vcr.EnvVar, "record-missing")
+		assert.Equal(t, vcr.RecordMissing, vcr.NewTest(t, file, nil).Mode())
+	})
+	t.Run("explicit mode wins", func(t *testing.T) {
+		t.Setenv(vcr.EnvVar, "off")
+		r := vcr.NewTest(t, file, &vcr.Options{Mode: vcr.Replay})
+		assert.Equal(t, vcr.Replay, r.Mode())
+		for _, body := range []string{`{"q":"same"}`, `{"q":"same"}`, `{"q":"other"}`} {
+			_, err := post(t, r.Client(), body)
+			require.NoError(t, err)
+		}
+	})
+	t.Run("flag wins over env", func(t *testing.T) {
+		t.Setenv(vcr.EnvVar, "off")
+		f := flag.CommandLine.Lookup(vcr.FlagName)
+		require.NoError(t, f.Value.Set("true"))
+		t.Cleanup(func() { f.Value.Set("false") })
+		assert.Equal(t, vcr.Record, vcr.NewTest(t, filepath.Join(t.TempDir(), "new.yaml"), nil).Mode())
+	})
+	t.Run("unknown", func(t *testing.T) {
+		t.Setenv(vcr.EnvVar, "live")
+		ft := runTB(t, func(tb testing.TB) { vcr.NewTest(tb, file, nil) })
+		assert.Equal(t, []string{`vcr: GOMCPTEST_VCR: mode "live": use replay, record, record-missing or off`}, ft.errors)
+	})
+}
+
+func TestRegisterFlagsKeepsTheTestsOwn(t *testing.T) {
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	own := fs.Bool("record", false, "the test's own")
+	vcr.RegisterFlags(fs)
+	vcr.RegisterFlags(fs)
+	require.NoError(t, fs.Parse([]string{"-record"}))
+	assert.True(t, *own)
+}
+
+func TestNewTestReplayFailsOnMissAndUnused(t *testing.T) {
+	file := write(t, handWritten)
+	ft := runTB(t, func(tb testing.TB) {
+		c := vcr.HTTPClient(tb, file, &vcr.Options{Mode: vcr.Replay})
+		_, err := post(t, c, `{"q":"other"}`)
+		require.NoError(t, err)
+		_, err = post(t, c, `{"q":"nope"}`)
+		require.ErrorIs(t, err, vcr.ErrNoInteraction)
+	})
+	require.Len(t, ft.errors, 2)
+	assert.Contains(t, ft.errors[0], "vcr: cassette "+file+": no unused interaction matches")
+	assert.Equal(t, "vcr: interactions never used:\n\t"+
+		file+":5: interactions[0]: POST /v1beta1/projects/PROJECT/locations/LOCATION/m:generateContent\n\t"+
+		file+":13: interactions[1]: POST /v1beta1/projects/PROJECT/locations/LOCATION/m:generateContent", ft.errors[1])
+}
+
+func TestNewTestRecordWritesOnlyWhenPassed(t *testing.T) {
+	srv, _ := echo(t)
+	for _, fail := range []bool{false, true} {
+		file := filepath.Join(t.TempDir(), "r.yaml")
+		ft := runTB(t, func(tb testing.TB) {
+			c := vcr.HTTPClient(tb, file, &vcr.Options{Mode: vcr.Record})
+			_, err := send(t, c, srv.URL, "/x", "")
+			require.NoError(t, err)
+			if fail {
+				tb.Errorf("the test fails")
+			}
+		})
+		if fail {
+			assert.NoFileExists(t, file)
+			assert.Contains(t, ft.logs, "vcr: the test failed: "+file+" not written")
+		} else {
+			assert.FileExists(t, file)
+			assert.Equal(t, []string{"vcr: recorded 1 interactions in " + file}, ft.logs)
+		}
+	}
+}
+
+// fakeTB is a test inside a test: it keeps what it reports instead of
+// failing the enclosing test.
+type fakeTB struct {
+	testing.TB
+	mu       sync.Mutex
+	errors   []string
+	logs     []string
+	cleanups []func()
+}
+
+func (f *fakeTB) Helper() {}
+
+func (f *fakeTB) Errorf(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.errors = append(f.errors, fmt.Sprintf(format, args...))
+}
+
+func (f *fakeTB) Fatalf(format string, args ...any) {
+	f.Errorf(format, args...)
+	runtime.Goexit()
+}
+
+func (f *fakeTB) Logf(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.logs = append(f.logs, fmt.Sprintf(format, args...))
+}
+
+func (f *fakeTB) Failed() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.errors) > 0
+}
+
+func (f *fakeTB) Cleanup(fn func()) { f.cleanups = append(f.cleanups, fn) }
+
+// runTB runs body as a test of its own, then its cleanups.
+func runTB(t *testing.T, body func(testing.TB)) *fakeTB {
+	f := &fakeTB{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		body(f)
+	}()
+	<-done
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+	return f
 }

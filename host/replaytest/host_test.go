@@ -20,13 +20,16 @@ import (
 
 	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
 	"github.com/owulveryck/gomcptest/harness/vcr"
+	"github.com/owulveryck/gomcptest/harness/vcr/vcrgoogle"
 	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/server"
 	"github.com/owulveryck/gomcptest/host/toolbox"
 	"github.com/owulveryck/gomcptest/tools/sleep"
 )
 
-var recordFlag = flag.Bool("record", false, "record the cassettes again (as GOMCPTEST_VCR=record; see recordings/README.md)")
+// -record records the cassettes again, as GOMCPTEST_VCR=record (see
+// recordings/README.md).
+func init() { vcr.RegisterFlags(flag.CommandLine) }
 
 // cassettes is where the Vertex AI cassettes live.
 const cassettes = "../../recordings/vertex"
@@ -51,7 +54,7 @@ type cassetteCase struct {
 // events on, and returns its base URL. The cassette's failures go to tb.
 func host(t *testing.T, tb testing.TB, dir string, c cassetteCase) string {
 	t.Helper()
-	mode, err := vcr.ModeFromEnv(*recordFlag, os.Getenv)
+	mode, err := vcr.ModeFromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +108,7 @@ Record it against the real Vertex AI: make record (see recordings/README.md).`, 
 		if c.standinOnly != "" {
 			t.Skipf("keeping the stand-in cassette: %s", c.standinOnly)
 		}
-		tr, err := vcr.GoogleTransport(t.Context())
+		tr, err := vcrgoogle.Transport(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,9 +118,9 @@ Record it against the real Vertex AI: make record (see recordings/README.md).`, 
 		opts.Header = fmt.Sprintf(`Recorded against Vertex AI (%s) on %s by %s in package host/replaytest.
 Record it again: make record (see recordings/README.md).`, model, time.Now().UTC().Format(time.DateOnly), t.Name())
 	default:
-		t.Fatalf("%s=%s needs GCP_PROJECT (and GCP_REGION) with Application Default Credentials "+
+		t.Fatalf("vcr mode %s (-record or %s) needs GCP_PROJECT (and GCP_REGION) with Application Default Credentials "+
 			"(gcloud auth application-default login), or %s=fakegemini for synthesized cassettes",
-			vcr.EnvVar, os.Getenv(vcr.EnvVar), standinEnv)
+			opts.Mode, vcr.EnvVar, standinEnv)
 	}
 }
 

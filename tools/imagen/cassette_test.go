@@ -20,10 +20,12 @@ import (
 
 	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
 	"github.com/owulveryck/gomcptest/harness/vcr"
+	"github.com/owulveryck/gomcptest/harness/vcr/vcrgoogle"
 	"github.com/owulveryck/gomcptest/host/backend"
 )
 
-var recordFlag = flag.Bool("record", false, "record the cassettes (as GOMCPTEST_VCR=record)")
+// -record records the cassettes, as GOMCPTEST_VCR=record.
+func init() { vcr.RegisterFlags(flag.CommandLine) }
 
 // cassettes is where the Vertex AI cassettes live.
 const cassettes = "../../recordings/vertex"
@@ -67,7 +69,7 @@ func TestCassettes(t *testing.T) {
 // in record mode.
 func cassetteClient(t *testing.T, name string) *genai.Client {
 	t.Helper()
-	mode, err := vcr.ModeFromEnv(*recordFlag, os.Getenv)
+	mode, err := vcr.ModeFromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +89,7 @@ standing in for Vertex AI; NOT an answer of the real service.
 Recorded by %s in package tools/imagen.
 Record it against the real Vertex AI: GOMCPTEST_VCR=record go test -run TestCassettes ./tools/imagen`, t.Name())
 		case env.Project != "":
-			tr, err := vcr.GoogleTransport(t.Context())
+			tr, err := vcrgoogle.Transport(t.Context())
 			if err != nil {
 				t.Fatal(err)
 			}
