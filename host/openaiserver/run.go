@@ -93,6 +93,9 @@ func run(ctx context.Context, cfg config, stderr io.Writer) error {
 	if err != nil {
 		stop()
 		<-served
+		if ctx.Err() != nil {
+			return nil // stopped while the tools started: a clean stop
+		}
 		return err
 	}
 	defer tb.Close()
