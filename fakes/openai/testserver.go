@@ -6,9 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
+
+	"github.com/owulveryck/gomcptest/fakes/internal/testhook"
 )
 
 // An Option configures a TestServer: it sets fields of the server's
@@ -31,9 +31,8 @@ type TestServer struct {
 	// URL is the base URL to give a client: http://127.0.0.1:PORT/v1.
 	URL string
 
-	srv      *httptest.Server
-	mu       sync.Mutex
-	requests []*ChatRequest
+	srv   *httptest.Server
+	watch *testhook.Watch[*ChatRequest, *Error]
 }
 
 // NewTestServer starts a server answering with the turns of sc. It fails
@@ -55,9 +54,7 @@ func NewTestServer(tb testing.TB, sc *Scenario, opts ...Option) *TestServer {
 	}), script, opts)
 	tb.Cleanup(func() {
 		ts.srv.Close()
-		if unused := script.Unused(); len(unused) > 0 {
-			tb.Errorf("fakeopenai: scripted turns never used:\n\t%s", strings.Join(unused, "\n\t"))
-		}
+		ts.watch.Unused(script.Unused())
 	})
 	return ts
 }
@@ -75,38 +72,16 @@ func NewTestResponder(tb testing.TB, r Responder, opts ...Option) *TestServer {
 // newTestServer starts a server answering with r; script, when set, is
 // told of refusals.
 func newTestServer(tb testing.TB, r Responder, script *Script, opts []Option) *TestServer {
-	ts := &TestServer{}
-	o := Options{Logger: slog.New(slog.NewTextHandler(tbWriter{tb}, nil))}
+	var refused func(*Error) (bool, error)
+	if script != nil {
+		refused = script.refused
+	}
+	ts := &TestServer{watch: testhook.New[*ChatRequest](tb, "fakeopenai", func(e *Error) (int, string) { return e.Status, e.Message }, refused)}
+	o := Options{Logger: slog.New(slog.NewTextHandler(ts.watch, nil))}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	onRequest, onReject := o.OnRequest, o.OnReject
-	o.OnRequest = func(r *ChatRequest) {
-		ts.mu.Lock()
-		ts.requests = append(ts.requests, r)
-		ts.mu.Unlock()
-		if onRequest != nil {
-			onRequest(r)
-		}
-	}
-	o.OnReject = func(hr *http.Request, e *Error) {
-		expected := false
-		if script != nil {
-			var err error
-			if expected, err = script.refused(e); err != nil {
-				tb.Errorf("%v", err)
-			}
-		}
-		switch {
-		case !expected && script != nil:
-			tb.Errorf("fakeopenai: refused %s %s: %d %s\n\t(if the test means it, give the scenario a turn: expect refused %d)", hr.Method, hr.URL.Path, e.Status, e.Message, e.Status)
-		case !expected:
-			tb.Errorf("fakeopenai: refused %s %s: %d %s", hr.Method, hr.URL.Path, e.Status, e.Message)
-		}
-		if onReject != nil {
-			onReject(hr, e)
-		}
-	}
+	o.OnRequest, o.OnReject = ts.watch.OnRequest(o.OnRequest), ts.watch.OnReject(o.OnReject)
 	ts.Server = New(ResponderFunc(func(ctx context.Context, req *ChatRequest) (*Turn, error) {
 		t, err := r.Respond(ctx, req)
 		if err == nil && t != nil {
@@ -128,14 +103,5 @@ func (ts *TestServer) HTTPClient() *http.Client {
 
 // Requests returns the requests that passed validation, in order.
 func (ts *TestServer) Requests() []*ChatRequest {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	return append([]*ChatRequest(nil), ts.requests...)
-}
-
-type tbWriter struct{ tb testing.TB }
-
-func (w tbWriter) Write(p []byte) (int, error) {
-	w.tb.Logf("fakeopenai: %s", strings.TrimSuffix(string(p), "\n"))
-	return len(p), nil
+	return ts.watch.Requests()
 }
