@@ -336,3 +336,16 @@ func TestBadTurnInGo(t *testing.T) {
 		t.Errorf("failures:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestQuotedArguments: a quoted ARGS is sent as it is, for a client's
+// handling of arguments that are not JSON.
+func TestQuotedArguments(t *testing.T) {
+	ts := fakeopenai.NewTestServer(t, scenario(t, "-- broken --\ncall get_weather \"{\\\"city\\\": \" id=x\n"))
+	res, err := client(ts.URL, "").CreateChatCompletion(t.Context(), ask("weather?"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Choices[0].Message.ToolCalls[0].Function.Arguments; got != `{"city": ` {
+		t.Errorf("arguments %q, want the quoted text", got)
+	}
+}
