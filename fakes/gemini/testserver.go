@@ -12,7 +12,8 @@ import (
 )
 
 // An Option configures a TestServer: it sets fields of the server's
-// Options. NewTestServer and NewTestResponder apply options in order.
+// Options. NewTestServer and NewTestResponder apply options in order and
+// skip nil ones.
 type Option func(*Options)
 
 // WithAPIKey makes key the only key the Gemini API routes accept.
@@ -76,7 +77,9 @@ func newTestServer(tb testing.TB, r Responder, script *Script, opts []Option) *T
 	ts := &TestServer{watch: testhook.New[*Request](tb, "fakegemini", func(e *Error) (int, string) { return e.Code, e.Status + " " + e.Message }, refused)}
 	o := Options{Logger: slog.New(slog.NewTextHandler(ts.watch, nil))}
 	for _, opt := range opts {
-		opt(&o)
+		if opt != nil {
+			opt(&o)
+		}
 	}
 	o.OnRequest, o.OnReject = ts.watch.OnRequest(o.OnRequest), ts.watch.OnReject(o.OnReject)
 	ts.Server = New(r, &o)
