@@ -1,5 +1,27 @@
 // Package fakegemini is a fake Vertex AI and Gemini API server for tests
-// and for running gomcptest without Google credentials.
+// and for running gomcptest without Google credentials. It answers from a
+// script, so a test can check how its code handles text, function calls,
+// thought signatures and errors, without a network or credentials.
+//
+// The shortest use, in a test:
+//
+//	sc, err := fakegemini.ParseScenario("t.txtar", []byte("-- hi --\ntext Hello.\n"))
+//	if err != nil {
+//		t.Fatal(err)
+//	}
+//	ts := fakegemini.NewTestServer(t, sc)
+//	client, err := genai.NewClient(t.Context(), &genai.ClientConfig{
+//		Backend:     genai.BackendGeminiAPI,
+//		APIKey:      "any key",
+//		HTTPClient:  ts.HTTPClient(),
+//		HTTPOptions: genai.HTTPOptions{BaseURL: ts.URL},
+//	})
+//
+// NewTestServer fails the test, at once and saying why, on a request the
+// scenario did not expect and on a request the fake refuses (see
+// Strictness); when the test ends, it fails it on turns left unused.
+// Options such as WithAPIKey go after the scenario, the same shape as
+// fakeopenai.NewTestServer.
 //
 // A Server serves generateContent and streamGenerateContent on the paths
 // the genai client builds, so the unmodified client reaches it through
@@ -44,14 +66,17 @@
 //   - $schema anywhere in parametersJsonSchema, and parameters and
 //     parametersJsonSchema set together.
 //
+// To test a client against a refusal, script it: a turn that holds only
+// "expect refused CODE" is used up by the refusal instead of failing the
+// test.
+//
 // # Responders
 //
 // What the model says comes from a Responder: a Script playing a Scenario,
 // or Offline, the built-in offline model. New(r, opts) returns the
 // http.Handler; Server.Client serves it in-process, without a socket, for
-// a host that runs the offline model inside itself. NewTestServer starts a
-// scenario on 127.0.0.1 and fails the test on a request the scenario did
-// not expect, and on turns left unused.
+// a host that runs the offline model inside itself. NewTestResponder serves
+// any Responder on 127.0.0.1 for a test.
 //
 // # Scenario files
 //
@@ -120,6 +145,10 @@
 //	expect system SUBSTR
 //	                    the system instruction must contain SUBSTR
 //	expect model NAME   the URL must name model NAME
+//	expect refused CODE [SUBSTR]
+//	                    the fake must refuse the request with HTTP CODE
+//	                    (and a message containing SUBSTR); the turn holds
+//	                    nothing else
 //
 // # Streamed function-call arguments
 //

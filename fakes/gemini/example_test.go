@@ -7,8 +7,70 @@ import (
 	"testing"
 
 	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
+	"github.com/owulveryck/gomcptest/fakes/internal/stubtb"
 	"google.golang.org/genai"
 )
+
+// runAsTest runs the body of a test as go test would, so that an example
+// can show one.
+func runAsTest(test func(t testing.TB)) { stubtb.Run(test) }
+
+// A test of code that runs tools for Gemini, through the genai client: the
+// fake model calls a function, then answers only once its result came
+// back. The fake refuses what Vertex AI and the Gemini API refuse, and
+// fails the test when it does.
+func ExampleNewTestServer() {
+	// The body of a test; t is its *testing.T.
+	test := func(t testing.TB) {
+		sc, err := fakegemini.ParseScenario("weather.txtar", []byte(`
+-- ask for the weather --
+expect tool get_weather
+call get_weather {"city": "Paris"} id=call-1
+-- answer --
+expect response get_weather
+text Sunny in Paris.
+`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts := fakegemini.NewTestServer(t, sc)
+
+		client, err := genai.NewClient(t.Context(), &genai.ClientConfig{
+			Backend:     genai.BackendGeminiAPI,
+			APIKey:      "any key",
+			HTTPClient:  ts.HTTPClient(),
+			HTTPOptions: genai.HTTPOptions{BaseURL: ts.URL},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := &genai.GenerateContentConfig{Tools: []*genai.Tool{{FunctionDeclarations: []*genai.FunctionDeclaration{{
+			Name:                 "get_weather",
+			ParametersJsonSchema: map[string]any{"type": "object", "properties": map[string]any{"city": map[string]any{"type": "string"}}},
+		}}}}}
+		history := []*genai.Content{genai.NewContentFromText("Weather in Paris?", genai.RoleUser)}
+
+		resp, err := client.Models.GenerateContent(t.Context(), "gemini-2.5-flash", history, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		call := resp.FunctionCalls()[0]
+		fmt.Println("call:", call.Name, call.Args["city"])
+		result := genai.NewContentFromFunctionResponse(call.Name, map[string]any{"output": "sunny"}, genai.RoleUser)
+		result.Parts[0].FunctionResponse.ID = call.ID
+		history = append(history, resp.Candidates[0].Content, result)
+
+		resp, err = client.Models.GenerateContent(t.Context(), "gemini-2.5-flash", history, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Println("answer:", resp.Text())
+	}
+	runAsTest(test)
+	// Output:
+	// call: get_weather Paris
+	// answer: Sunny in Paris.
+}
 
 // The offline model served in-process: genai reaches it with any base URL.
 func ExampleOffline() {

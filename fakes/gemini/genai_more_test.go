@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
+	"github.com/owulveryck/gomcptest/fakes/internal/stubtb"
 	"google.golang.org/genai"
 )
 
@@ -161,26 +161,8 @@ usage prompt=3 candidates=4 thoughts=1
 	}
 }
 
-// recorder is a testing.TB that records failures instead of failing.
-type recorder struct {
-	testing.TB
-	mu     sync.Mutex
-	errors []string
-}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.errors = append(r.errors, fmt.Sprintf(format, args...))
-}
-
-func (r *recorder) failures() string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return strings.Join(r.errors, "\n")
-}
-
 func TestTestServerFailsTheTest(t *testing.T) {
+	// A test whose name speaks of a refusal sends a wrong key first.
 	tests := []struct {
 		name, script string
 		requests     int
@@ -190,10 +172,13 @@ func TestTestServerFailsTheTest(t *testing.T) {
 		{"too many requests", "-- one --\ntext Hi.\n", 2, "unexpected request 2: the scenario has only 1 turns"},
 		{"unused turns", "-- one --\ntext Hi.\n-- two --\ntext Bye.\n", 1, "scripted turns never used:\n\tt.txtar:3 (two)"},
 		{"all used", "-- one --\nexpect tool LS\nexpect model gemini-2.5-flash\nexpect text go\ntext Hi.\n", 1, ""},
+		{"refusal not expected", "-- one --\ntext Hi.\n", 0, "fakegemini: refused POST /v1beta/models/gemini-2.5-flash:generateContent: 400 INVALID_ARGUMENT API key not valid. Please pass a valid API key.\n\t(if the test means it, give the scenario a turn: expect refused 400)"},
+		{"refusal expected", "-- bad key --\nexpect refused 400 API key not valid\n-- one --\ntext Hi.\n", 1, ""},
+		{"another refusal expected", "-- bad key --\nexpect refused 403\n-- one --\ntext Hi.\n", 1, `t.txtar:1 (bad key): expected a refusal with 403 "", got 400 "API key not valid. Please pass a valid API key."`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := &recorder{TB: t}
+			rec := &stubtb.Recorder{TB: t}
 			sc, err := fakegemini.ParseScenario("t.txtar", []byte(tc.script))
 			if err != nil {
 				t.Fatal(err)
@@ -201,15 +186,20 @@ func TestTestServerFailsTheTest(t *testing.T) {
 			var ts *fakegemini.TestServer
 			t.Run("inner", func(inner *testing.T) {
 				rec.TB = inner
-				ts = fakegemini.NewTestServer(rec, sc)
+				ts = fakegemini.NewTestServer(rec, sc, fakegemini.WithAPIKey("test-key"))
 				c := newClient(t, backends[1].config(ts.URL, ts.HTTPClient()))
+				if strings.Contains(tc.name, "refus") {
+					cfg := backends[1].config(ts.URL, ts.HTTPClient())
+					cfg.APIKey = "wrong-key"
+					newClient(t, cfg).Models.GenerateContent(context.Background(), "gemini-2.5-flash", genai.Text("go"), nil)
+				}
 				for range tc.requests {
 					c.Models.GenerateContent(context.Background(), "gemini-2.5-flash",
 						[]*genai.Content{genai.NewContentFromText("go", genai.RoleUser)},
 						&genai.GenerateContentConfig{Tools: lsTool()})
 				}
 			})
-			if got := rec.failures(); (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			if got := rec.Failures(); (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
 				t.Errorf("failures:\n%s\nwant one containing:\n%s", got, tc.want)
 			}
 		})

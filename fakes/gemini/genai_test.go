@@ -151,6 +151,10 @@ func TestGenAISignatureRoundTrip(t *testing.T) {
 			ts := fakegemini.NewTestServer(t, parse(t, `
 -- call --
 call LS {"path": "/tmp"} sig=auto
+-- refused without the signature --
+expect refused 400 missing a thought_signature
+-- refused with another one --
+expect refused 400 Corrupted thought signature
 -- answer, once the signature is echoed --
 text unreachable
 `))

@@ -45,6 +45,7 @@ func Main() int {
 // URL of the server.
 func runCmd(ctx context.Context, cfg cmdConfig, out io.Writer, logger *slog.Logger) error {
 	responder := Offline()
+	opts := &Options{Logger: logger, APIKey: cfg.apiKey}
 	if cfg.scenario != "" {
 		sc, err := LoadScenario(cfg.scenario)
 		if err != nil {
@@ -57,10 +58,18 @@ func runCmd(ctx context.Context, cfg cmdConfig, out io.Writer, logger *slog.Logg
 			}
 		}()
 		responder = script
+		// A refusal the scenario expects uses up its turn.
+		opts.OnReject = func(_ *http.Request, e *Error) {
+			if ok, err := script.refused(e); err != nil {
+				logger.Warn("unexpected refusal", "err", err)
+			} else if ok {
+				logger.Info("refused as the scenario expects", "code", e.Code)
+			}
+		}
 		logger.Info("serving scenario", "file", cfg.scenario, "turns", len(sc.Steps))
 	} else {
 		logger.Info("serving the offline model")
 	}
-	srv := &http.Server{Handler: New(responder, &Options{Logger: logger, APIKey: cfg.apiKey})}
+	srv := &http.Server{Handler: New(responder, opts)}
 	return serve.Run(ctx, cfg.addr, srv, out, &serve.Options{Logger: logger})
 }

@@ -1,7 +1,6 @@
 package fakegemini
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"log/slog"
@@ -12,26 +11,17 @@ import (
 	"testing"
 
 	"google.golang.org/genai"
+
+	"github.com/owulveryck/gomcptest/fakes/internal/serve/servetest"
 )
 
 // start runs the server and returns its base URL and a function that stops
 // it and returns run's error.
 func start(t *testing.T, cfg cmdConfig) (string, func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	errc := make(chan error, 1)
-	go func() {
-		errc <- runCmd(ctx, cfg, pw, slog.New(slog.DiscardHandler))
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		cancel()
-		t.Fatalf("reading the base URL: %v (run: %v)", err, <-errc)
-	}
-	go io.Copy(io.Discard, pr)
-	return strings.TrimSpace(line), func() error { cancel(); return <-errc }
+	return servetest.Start(t, func(ctx context.Context, out io.Writer) error {
+		return runCmd(ctx, cfg, out, slog.New(slog.DiscardHandler))
+	})
 }
 
 func TestRunOffline(t *testing.T) {

@@ -4,23 +4,41 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/owulveryck/gomcptest/fakes/internal/scenario"
 )
 
-// A Scenario is a script of model turns, read from a txtar file whose
-// sections are the turns in order (see the package documentation for the
-// format). Its Name is the file name, used in messages; Comment is the
-// archive's leading comment. It is immutable once parsed.
-type Scenario = scenario.Scenario[Expectation, Turn]
+// A Scenario is a script of model turns, one Step per request, in order.
+// ParseScenario and LoadScenario read one from a txtar file (see the
+// package documentation for the format); a test may also build one in Go.
+// A Scenario must not change once a Script plays it.
+type Scenario struct {
+	// Name names the scenario in messages: the file name, for a parsed one.
+	Name string
+	// Comment is the txtar archive's leading comment.
+	Comment string
+	// Steps are the turns, in the order the requests must come.
+	Steps []*Step
+}
 
 // A Step is one scripted turn with the expectations on the request it
-// answers. Label is its section's name and Line the line of the section
-// marker.
-type Step = scenario.Step[Expectation, Turn]
+// answers.
+type Step struct {
+	// Label names the step in messages: its section's name.
+	Label string
+	// Line is the line of the section marker, for messages.
+	Line int
+	// Expect are the conditions the request must meet; the step is used up
+	// even when it fails one.
+	Expect []Expectation
+	// Turn is the answer.
+	Turn *Turn
+}
 
 // LoadScenario reads and parses a scenario file.
 func LoadScenario(file string) (*Scenario, error) {
@@ -30,9 +48,26 @@ func LoadScenario(file string) (*Scenario, error) {
 // ParseScenario parses a scenario; name is used in error messages, which
 // have the form "name:line: message".
 func ParseScenario(name string, data []byte) (*Scenario, error) {
-	return scenario.Parse(name, data, func(st *Step) scenario.StepParser {
-		return &stepParser{name: name, st: st}
+	sc, err := scenario.Parse(name, data, func(st *scenario.Step[Expectation, Turn]) scenario.StepParser {
+		return &stepParser{name: name, st: (*Step)(st)}
 	})
+	if err != nil {
+		return nil, err
+	}
+	out := &Scenario{Name: sc.Name, Comment: sc.Comment}
+	for _, st := range sc.Steps {
+		out.Steps = append(out.Steps, (*Step)(st))
+	}
+	return out, nil
+}
+
+// play returns sc in the shape the shared player takes.
+func (sc *Scenario) play() *scenario.Scenario[Expectation, Turn] {
+	out := &scenario.Scenario[Expectation, Turn]{Name: sc.Name, Comment: sc.Comment}
+	for _, st := range sc.Steps {
+		out.Steps = append(out.Steps, (*scenario.Step[Expectation, Turn])(st))
+	}
+	return out
 }
 
 // stepParser reads the directives of one turn.
@@ -191,7 +226,10 @@ func (p *stepParser) Line(l string) error {
 
 func (p *stepParser) Done() error {
 	t := p.st.Turn
+	refused := slices.ContainsFunc(p.st.Expect, func(e Expectation) bool { return e.Kind == "refused" })
 	switch {
+	case refused && (len(p.st.Expect) > 1 || !reflect.ValueOf(*t).IsZero()):
+		return fmt.Errorf("expect refused stands alone: a refused request gets no answer and cannot be checked further")
 	case t.Err != nil && (len(t.Chunks) > 0 || t.Fail != nil || t.Cut || t.PromptFeedback != nil):
 		return fmt.Errorf("error answers before any chunk and stands alone; use fail for an error after some chunks")
 	case t.PromptFeedback != nil && len(t.Chunks) > 0:

@@ -41,6 +41,8 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"detail without type", "-- 1 --\nerror 429 x\ndetail {\"a\": 1}\n", `s.txtar:3: detail: a detail needs an "@type"`},
 		{"unknown detail", "-- 1 --\nfail 429 x\ndetail quota 3\n", `s.txtar:3: detail: unknown detail "quota"`},
 		{"bad traffic", "-- 1 --\nusage traffic=x\n", `s.txtar:2: usage: bad field "traffic=x"`},
+		{"refused with more", "-- 1 --\nexpect refused 400\ntext hi\n", `s.txtar:1: turn "1": expect refused stands alone`},
+		{"refused without a code", "-- 1 --\nexpect refused INVALID_ARGUMENT\n", "s.txtar:2: expect refused wants an HTTP error code"},
 		{"line after comment", "line 1\nline 2\n-- 1 --\ntext ok\n-- 2 --\n\n# c\nbogus\n", `s.txtar:8: unknown directive "bogus"`},
 	}
 	for _, tc := range tests {

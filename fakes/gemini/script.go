@@ -15,7 +15,7 @@ type Script struct {
 
 // NewScript returns a Script at the first step of sc.
 func NewScript(sc *Scenario) *Script {
-	return &Script{play: scenario.NewScript[*Request](sc)}
+	return &Script{play: scenario.NewScript[*Request](sc.play())}
 }
 
 // Respond answers with the next step. It fails with a 500 *Error when the
@@ -26,7 +26,17 @@ func (s *Script) Respond(_ context.Context, req *Request) (*Turn, error) {
 	if err != nil {
 		return nil, newError(http.StatusInternalServerError, "fakegemini: %v", err)
 	}
+	if t == nil {
+		t = &Turn{}
+	}
 	return t, nil
+}
+
+// refused tells the script the server refused a request with e. It
+// reports whether the next step expected a refusal (and used it up), with
+// an error when it expected another one.
+func (s *Script) refused(e *Error) (bool, error) {
+	return s.play.Refuse(refusal(e))
 }
 
 // Unused returns the steps not answered yet, each described by file, line

@@ -345,7 +345,7 @@ call getWeather {"location": "Boston"} sig=c2ln stream
 		})
 	}
 	t.Run("gemini api", func(t *testing.T) {
-		ts := fakegemini.NewTestServer(t, parse(t, "-- unused --\ntext x\n"))
+		ts := fakegemini.NewTestServer(t, parse(t, "-- refused --\nexpect refused 400 streamFunctionCallArguments\n-- unused --\ntext x\n"))
 		resp, err := ts.HTTPClient().Post(ts.URL+"/v1beta/models/m:streamGenerateContent?alt=sse&key=k", "application/json", bytes.NewBufferString(askStreamedArgs))
 		if err != nil {
 			t.Fatal(err)

@@ -2,58 +2,89 @@ package fakegemini
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
+
+	"github.com/owulveryck/gomcptest/fakes/internal/testhook"
 )
 
-// TestServer is a Server answering a Scenario on an httptest server bound
-// to 127.0.0.1, for tests.
+// An Option configures a TestServer: it sets fields of the server's
+// Options. NewTestServer and NewTestResponder apply options in order and
+// skip nil ones.
+type Option func(*Options)
+
+// WithAPIKey makes key the only key the Gemini API routes accept.
+func WithAPIKey(key string) Option { return func(o *Options) { o.APIKey = key } }
+
+// WithLogger sends the server's log to l instead of the test's log.
+func WithLogger(l *slog.Logger) Option { return func(o *Options) { o.Logger = l } }
+
+// TestServer is a Server on an httptest server bound to 127.0.0.1, for
+// tests.
 type TestServer struct {
 	*Server
 	// URL is the base URL to give genai (HTTPOptions.BaseURL).
-	URL    string
-	script *Script
-	srv    *httptest.Server
+	URL string
 
-	mu       sync.Mutex
-	requests []*Request
+	srv   *httptest.Server
+	watch *testhook.Watch[*Request, *Error]
 }
 
 // NewTestServer starts a server answering with the turns of sc. It fails
-// the test (tb.Errorf) on a request the scenario does not expect (more
-// requests than turns, or an unmet expectation), and, when the test ends,
-// on turns never used. It logs each request and each rejection with
-// tb.Logf and closes the server in tb.Cleanup.
-func NewTestServer(tb testing.TB, sc *Scenario) *TestServer {
+// the test (tb.Errorf, at once) on a request the scenario does not expect
+// (more requests than turns, an unmet expectation) and on a request the
+// server refuses, unless the next turn expects that refusal (expect
+// refused); when the test ends, it fails it on turns never used. It logs
+// each request and each refusal with tb.Logf and closes the server in
+// tb.Cleanup.
+func NewTestServer(tb testing.TB, sc *Scenario, opts ...Option) *TestServer {
 	tb.Helper()
-	ts := &TestServer{script: NewScript(sc)}
-	respond := ResponderFunc(func(ctx context.Context, req *Request) (*Turn, error) {
-		t, err := ts.script.Respond(ctx, req)
-		if err != nil {
-			tb.Errorf("%v", err)
+	script := NewScript(sc)
+	ts := newTestServer(tb, ResponderFunc(func(ctx context.Context, req *Request) (*Turn, error) {
+		t, err := script.Respond(ctx, req)
+		if e := (*Error)(nil); errors.As(err, &e) {
+			tb.Errorf("%s", e.Message)
 		}
 		return t, err
-	})
-	ts.Server = New(respond, &Options{
-		Logger: slog.New(slog.NewTextHandler(tbWriter{tb}, nil)),
-		OnRequest: func(r *Request) {
-			ts.mu.Lock()
-			ts.requests = append(ts.requests, r)
-			ts.mu.Unlock()
-		},
-	})
-	srv := httptest.NewServer(ts.Server)
-	ts.URL, ts.srv = srv.URL, srv
+	}), script, opts)
 	tb.Cleanup(func() {
-		srv.Close()
-		if unused := ts.script.Unused(); len(unused) > 0 {
-			tb.Errorf("fakegemini: scripted turns never used:\n\t%s", strings.Join(unused, "\n\t"))
-		}
+		ts.srv.Close()
+		ts.watch.Unused(script.Unused())
 	})
+	return ts
+}
+
+// NewTestResponder starts a server answering with r, such as Offline().
+// Like NewTestServer, it fails the test on a request the server refuses;
+// to test a client against a refusal, script it with expect refused.
+func NewTestResponder(tb testing.TB, r Responder, opts ...Option) *TestServer {
+	tb.Helper()
+	ts := newTestServer(tb, r, nil, opts)
+	tb.Cleanup(ts.srv.Close)
+	return ts
+}
+
+// newTestServer starts a server answering with r; script, when set, is
+// told of refusals.
+func newTestServer(tb testing.TB, r Responder, script *Script, opts []Option) *TestServer {
+	var refused func(*Error) (bool, error)
+	if script != nil {
+		refused = script.refused
+	}
+	ts := &TestServer{watch: testhook.New[*Request](tb, "fakegemini", func(e *Error) (int, string) { return e.Code, e.Status + " " + e.Message }, refused)}
+	o := Options{Logger: slog.New(slog.NewTextHandler(ts.watch, nil))}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	o.OnRequest, o.OnReject = ts.watch.OnRequest(o.OnRequest), ts.watch.OnReject(o.OnReject)
+	ts.Server = New(r, &o)
+	ts.srv = httptest.NewServer(ts.Server)
+	ts.URL = ts.srv.URL
 	return ts
 }
 
@@ -65,14 +96,5 @@ func (ts *TestServer) HTTPClient() *http.Client {
 
 // Requests returns the requests that passed validation, in order.
 func (ts *TestServer) Requests() []*Request {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	return append([]*Request(nil), ts.requests...)
-}
-
-type tbWriter struct{ tb testing.TB }
-
-func (w tbWriter) Write(p []byte) (int, error) {
-	w.tb.Logf("fakegemini: %s", strings.TrimSuffix(string(p), "\n"))
-	return len(p), nil
+	return ts.watch.Requests()
 }

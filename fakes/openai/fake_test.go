@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -54,7 +55,7 @@ text Hello
 text ", world"
 finish length
 model gpt-3.5-turbo-0125
-`), nil)
+`))
 	c := client(ts.URL, "")
 
 	res, err := c.CreateChatCompletion(t.Context(), ask("Summarise this"))
@@ -108,8 +109,12 @@ model gpt-3.5-turbo-0125
 	}
 }
 
+// TestRefusals serves the fake with New, as NewTestServer would fail the
+// test on each refusal.
 func TestRefusals(t *testing.T) {
-	ts := fakeopenai.NewTestResponder(t, fakeopenai.Echo(0), &fakeopenai.Options{APIKey: "sk-test-secret"})
+	srv := httptest.NewServer(fakeopenai.New(fakeopenai.Echo(0), &fakeopenai.Options{APIKey: "sk-test-secret"}))
+	t.Cleanup(srv.Close)
+	ts := struct{ URL string }{srv.URL + "/v1"}
 	tests := []struct {
 		name   string
 		key    string
@@ -148,6 +153,38 @@ func TestRefusals(t *testing.T) {
 		})
 	}
 
+	// Tool messages must answer the calls of the assistant message before
+	// them, every one.
+	call := func(id string) openai.ToolCall {
+		return openai.ToolCall{ID: id, Type: "function", Function: openai.FunctionCall{Name: "f", Arguments: "{}"}}
+	}
+	for _, tt := range []struct {
+		name string
+		msgs []openai.ChatCompletionMessage
+		msg  string
+	}{
+		{"result without a call", []openai.ChatCompletionMessage{
+			{Role: "user", Content: "hi"},
+			{Role: "tool", ToolCallID: "call_a", Content: "x"},
+		}, "messages with role 'tool' must be a response to a preceding message with 'tool_calls'. (messages[1] answers call_a)"},
+		{"call without a result", []openai.ChatCompletionMessage{
+			{Role: "user", Content: "hi"},
+			{Role: "assistant", ToolCalls: []openai.ToolCall{call("call_a"), call("call_b")}},
+			{Role: "tool", ToolCallID: "call_a", Content: "x"},
+			{Role: "user", Content: "and?"},
+		}, "The following tool_call_ids did not have response messages: call_b (messages[1])"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := ask("")
+			r.Messages = tt.msgs
+			_, err := client(ts.URL, "sk-test-secret").CreateChatCompletion(t.Context(), r)
+			var apiErr *openai.APIError
+			if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 400 || !strings.Contains(apiErr.Message, tt.msg) {
+				t.Errorf("error %v, want a 400 saying %q", err, tt.msg)
+			}
+		})
+	}
+
 	// Unknown fields, which go-openai never sends.
 	req, _ := http.NewRequest("POST", ts.URL+"/chat/completions",
 		strings.NewReader(`{"model":"gpt-3.5-turbo","messages":[{"role":"user","content":"hi"}],"temprature":1}`))
@@ -170,7 +207,7 @@ func TestRefusals(t *testing.T) {
 }
 
 func TestModels(t *testing.T) {
-	ts := fakeopenai.NewTestResponder(t, fakeopenai.Echo(0), &fakeopenai.Options{Models: []string{"local-llama"}})
+	ts := fakeopenai.NewTestResponder(t, fakeopenai.Echo(0), fakeopenai.WithModels("local-llama"))
 	list, err := client(ts.URL, "").ListModels(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +227,7 @@ error 429 Rate limit reached for requests
 -- slow --
 delay 1h
 text never sent
-`), nil)
+`))
 	c := client(ts.URL, "")
 	_, err := c.CreateChatCompletion(t.Context(), ask("hi"))
 	var apiErr *openai.APIError
@@ -218,6 +255,16 @@ func TestScenarioErrors(t *testing.T) {
 		{"-- a --\ntext hi\nerror 500 boom\n", "test.txtar:1: turn \"a\": error answers alone"},
 		{"no sections\n", "no turns"},
 		{"-- a --\nexpect mood happy\n", "unknown expectation \"mood\""},
+		{"-- a --\nfinish done\n", `test.txtar:2: finish wants stop, length, tool_calls or content_filter; got "done"`},
+		{"-- a --\nfinish tool_calls\n", `test.txtar:1: turn "a": finish tool_calls needs at least one call`},
+		{"-- a --\ncall get_weather {\"city\": \n", "test.txtar:2: call get_weather: arguments are not a JSON object"},
+		{"-- a --\ncall x {} id=a\ncall y id=a\n", "test.txtar:3: call y: id a is already used in this turn"},
+		{"-- a --\ncall x {} sig=1\n", `test.txtar:2: call x: unexpected "sig=1"`},
+		{"-- a --\ncall 9$ {}\n", `test.txtar:2: call wants a function name first`},
+		{"-- a --\ncall x\ntext hi\n", "test.txtar:3: text after a call"},
+		{"-- a --\nexpect refused 401\ntext hi\n", `test.txtar:1: turn "a": expect refused stands alone`},
+		{"-- a --\nexpect refused soon\n", "test.txtar:2: expect refused wants an HTTP error status"},
+		{"-- a --\nexpect tool_result\n", "test.txtar:2: expect tool_result needs the id of the call it answers"},
 	}
 	for _, tt := range tests {
 		_, err := fakeopenai.ParseScenario("test.txtar", []byte(tt.text))

@@ -51,6 +51,7 @@ func Main() int {
 // URL of the server.
 func runCmd(ctx context.Context, cfg cmdConfig, out io.Writer, logger *slog.Logger) error {
 	responder := Echo(cfg.latency)
+	opts := &Options{Logger: logger, APIKey: cfg.apiKey}
 	if cfg.scenario != "" {
 		sc, err := LoadScenario(cfg.scenario)
 		if err != nil {
@@ -63,6 +64,14 @@ func runCmd(ctx context.Context, cfg cmdConfig, out io.Writer, logger *slog.Logg
 			}
 		}()
 		responder = script
+		// A refusal the scenario expects uses up its turn.
+		opts.OnReject = func(_ *http.Request, e *Error) {
+			if ok, err := script.refused(e); err != nil {
+				logger.Warn("unexpected refusal", "err", err)
+			} else if ok {
+				logger.Info("refused as the scenario expects", "status", e.Status)
+			}
+		}
 		logger.Info("serving scenario", "file", cfg.scenario, "turns", len(sc.Steps))
 	} else {
 		logger.Info("echoing", "latency", cfg.latency)
@@ -73,7 +82,8 @@ func runCmd(ctx context.Context, cfg cmdConfig, out io.Writer, logger *slog.Logg
 			models = append(models, m)
 		}
 	}
-	srv := &http.Server{Handler: New(responder, &Options{Logger: logger, APIKey: cfg.apiKey, Models: models})}
+	opts.Models = models
+	srv := &http.Server{Handler: New(responder, opts)}
 	// Scripted delays would hold a graceful shutdown; the fake owes its
 	// clients nothing once told to stop.
 	return serve.Run(ctx, cfg.addr, srv, out, &serve.Options{Path: "/v1", Grace: -1, Logger: logger})

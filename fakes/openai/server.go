@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // DefaultModels are the models served when Options.Models is empty.
@@ -31,6 +32,10 @@ type Options struct {
 	// OnRequest, when set, sees every request that passed validation,
 	// before the Responder does.
 	OnRequest func(*ChatRequest)
+	// OnReject, when set, sees every request the server refused (a bad or
+	// missing key, an unknown route, an invalid chat request), with the
+	// error it answered.
+	OnReject func(*http.Request, *Error)
 	// Now is the clock behind the created fields (default time.Now).
 	Now func() time.Time
 }
@@ -71,15 +76,23 @@ func New(r Responder, opts *Options) *Server {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if e := s.authenticate(r); e != nil {
-		s.log.Info("rejected", "path", r.URL.Path, "status", e.Status, "message", e.Message)
-		writeError(w, e)
+		s.reject(w, r, e)
 		return
 	}
 	if _, pattern := s.mux.Handler(r); pattern == "" {
-		writeError(w, newError(http.StatusNotFound, "fakeopenai: no route for %s %s (it serves POST /v1/chat/completions, GET /v1/models and GET /v1/models/{id})", r.Method, r.URL.Path))
+		s.reject(w, r, newError(http.StatusNotFound, "fakeopenai: no route for %s %s (it serves POST /v1/chat/completions, GET /v1/models and GET /v1/models/{id})", r.Method, r.URL.Path))
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// reject answers a request the server refuses.
+func (s *Server) reject(w http.ResponseWriter, r *http.Request, e *Error) {
+	s.log.Info("rejected", "path", r.URL.Path, "status", e.Status, "message", e.Message)
+	if s.opts.OnReject != nil {
+		s.opts.OnReject(r, e)
+	}
+	writeError(w, e)
 }
 
 func (s *Server) authenticate(r *http.Request) *Error {
@@ -129,8 +142,7 @@ func (s *Server) describe(id string) model {
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	req, e := s.decode(r)
 	if e != nil {
-		s.log.Info("rejected", "path", r.URL.Path, "status", e.Status, "message", e.Message)
-		writeError(w, e)
+		s.reject(w, r, e)
 		return
 	}
 	if s.opts.OnRequest != nil {
@@ -143,6 +155,14 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		}
 		s.log.Error("responder", "model", req.Model, "err", err)
 		writeError(w, e)
+		return
+	}
+	if turn == nil {
+		turn = &Turn{}
+	}
+	if err := turn.validate(); err != nil {
+		s.log.Error("responder", "model", req.Model, "err", err)
+		writeError(w, newError(http.StatusInternalServerError, "fakeopenai: the responder's turn is no answer OpenAI gives: %v", err))
 		return
 	}
 	if turn.Delay > 0 {
@@ -160,16 +180,37 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		writeError(w, turn.Err)
 		return
 	}
-	s.log.Info("answered", "model", req.Model, "stream", req.Stream, "chunks", len(turn.Chunks))
+	s.log.Info("answered", "model", req.Model, "stream", req.Stream, "chunks", len(turn.Chunks), "calls", len(turn.ToolCalls))
+	id := s.id()
+	calls := toolCalls(turn, id)
 	if req.Stream {
-		s.stream(w, req, turn)
+		s.stream(w, req, turn, id, calls)
 		return
 	}
+	msg := answerMessage{Role: "assistant"}
+	if content := turn.content(); content != "" || len(calls) == 0 {
+		msg.Content = &content
+	}
+	for _, c := range calls {
+		msg.ToolCalls = append(msg.ToolCalls, wireToolCall{ID: c.ID, Type: "function", Function: wireFunction{Name: c.Name, Arguments: c.Arguments}})
+	}
 	writeJSON(w, completion{
-		ID: s.id(), Object: "chat.completion", Created: s.opts.Now().Unix(), Model: answerModel(req, turn),
-		Choices: []choice{{Message: answerMessage{Role: "assistant", Content: turn.content()}, FinishReason: turn.finish()}},
+		ID: id, Object: "chat.completion", Created: s.opts.Now().Unix(), Model: answerModel(req, turn),
+		Choices: []choice{{Message: msg, FinishReason: turn.finish()}},
 		Usage:   turn.usage(req),
 	})
+}
+
+// toolCalls returns the calls of t, those without an id given one unique
+// to the answer id.
+func toolCalls(t *Turn, id string) []ToolCall {
+	calls := slices.Clone(t.ToolCalls)
+	for i := range calls {
+		if calls[i].ID == "" {
+			calls[i].ID = fmt.Sprintf("call_%s_%d", strings.TrimPrefix(id, "chatcmpl-"), i)
+		}
+	}
+	return calls
 }
 
 // decode authenticates, parses and validates one chat request.
@@ -203,7 +244,14 @@ func (s *Server) validate(req *ChatRequest) *Error {
 	if len(req.Messages) == 0 {
 		return newError(http.StatusBadRequest, "[] is too short - 'messages'")
 	}
+	// answering holds the calls of the last assistant message that no tool
+	// message answered yet, and caller its index.
+	var answering []string
+	caller := -1
 	for i, m := range req.Messages {
+		if len(answering) > 0 && m.Role != "tool" {
+			return unanswered(caller, answering)
+		}
 		hasContent := len(m.Content) > 0 && string(m.Content) != "null"
 		switch m.Role {
 		case "system", "developer", "user":
@@ -214,14 +262,36 @@ func (s *Server) validate(req *ChatRequest) *Error {
 			if !hasContent && len(m.ToolCalls) == 0 && len(m.FunctionCall) == 0 {
 				return newError(http.StatusBadRequest, "Invalid value for 'messages[%d]': an assistant message needs content or tool_calls.", i)
 			}
+			var calls []wireToolCall
+			if len(m.ToolCalls) > 0 && json.Unmarshal(m.ToolCalls, &calls) != nil {
+				return newError(http.StatusBadRequest, "Invalid type for 'messages[%d].tool_calls': expected an array of tool calls.", i)
+			}
+			for j, c := range calls {
+				switch {
+				case c.ID == "":
+					return newError(http.StatusBadRequest, "Missing required parameter: 'messages[%d].tool_calls[%d].id'.", i, j)
+				case c.Function.Name == "":
+					return newError(http.StatusBadRequest, "Missing required parameter: 'messages[%d].tool_calls[%d].function.name'.", i, j)
+				}
+				answering = append(answering, c.ID)
+			}
+			caller = i
 		case "tool":
 			if m.ToolCallID == "" {
 				return newError(http.StatusBadRequest, "Missing required parameter: 'messages[%d].tool_call_id'.", i)
 			}
+			if !slices.Contains(answering, m.ToolCallID) {
+				return newError(http.StatusBadRequest, "Invalid parameter: messages with role 'tool' must be a response to a preceding message with 'tool_calls'. (messages[%d] answers %s)", i, m.ToolCallID)
+			}
+			answering = slices.DeleteFunc(answering, func(id string) bool { return id == m.ToolCallID })
+			continue
 		case "function":
 		default:
 			return newError(http.StatusBadRequest, "Invalid value: '%s'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'. (messages[%d].role)", m.Role, i)
 		}
+	}
+	if len(answering) > 0 {
+		return unanswered(caller, answering)
 	}
 	if req.StreamOptions != nil && !req.Stream {
 		return newError(http.StatusBadRequest, "The 'stream_options' parameter is only allowed when 'stream' is enabled.")
@@ -229,13 +299,23 @@ func (s *Server) validate(req *ChatRequest) *Error {
 	return nil
 }
 
+// unanswered is OpenAI's refusal of an assistant message, messages[i],
+// whose calls ids lack a tool message.
+func unanswered(i int, ids []string) *Error {
+	return newError(http.StatusBadRequest, "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: %s (messages[%d])", strings.Join(ids, ", "), i)
+}
+
 // stream writes the answer as Server-Sent Events: a role chunk, one chunk
-// per content piece, the finish chunk, the usage chunk when asked, [DONE].
-func (s *Server) stream(w http.ResponseWriter, req *ChatRequest, t *Turn) {
+// per content piece, for each call a chunk with its index, id, type and
+// name then chunks of argument fragments, the finish chunk, the usage chunk
+// when asked, [DONE].
+func (s *Server) stream(w http.ResponseWriter, req *ChatRequest, t *Turn, id string, calls []ToolCall) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
-	base := chunk{ID: s.id(), Object: "chat.completion.chunk", Created: s.opts.Now().Unix(), Model: answerModel(req, t)}
-	send := func(c chunk) {
+	base := chunk{ID: id, Object: "chat.completion.chunk", Created: s.opts.Now().Unix(), Model: answerModel(req, t)}
+	send := func(d delta, finish *string) {
+		c := base
+		c.Choices = []chunkChoice{{Delta: d, FinishReason: finish}}
 		b, _ := json.Marshal(c)
 		fmt.Fprintf(w, "data: %s\n\n", b)
 		if f, ok := w.(http.Flusher); ok {
@@ -243,25 +323,45 @@ func (s *Server) stream(w http.ResponseWriter, req *ChatRequest, t *Turn) {
 		}
 	}
 	empty := ""
-	c := base
-	c.Choices = []chunkChoice{{Delta: delta{Role: "assistant", Content: &empty}}}
-	send(c)
+	send(delta{Role: "assistant", Content: &empty}, nil)
 	for _, text := range t.Chunks {
-		c := base
-		c.Choices = []chunkChoice{{Delta: delta{Content: &text}}}
-		send(c)
+		send(delta{Content: &text}, nil)
+	}
+	for i, c := range calls {
+		send(delta{ToolCalls: []wireToolCall{{Index: &i, ID: c.ID, Type: "function", Function: wireFunction{Name: c.Name}}}}, nil)
+		for _, frag := range fragments(c.Arguments) {
+			send(delta{ToolCalls: []wireToolCall{{Index: &i, Function: wireFunction{Arguments: frag}}}}, nil)
+		}
 	}
 	finish := t.finish()
-	c = base
-	c.Choices = []chunkChoice{{Delta: delta{}, FinishReason: &finish}}
-	send(c)
+	send(delta{}, &finish)
 	if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
 		u := t.usage(req)
 		c := base
 		c.Choices, c.Usage = []chunkChoice{}, &u
-		send(c)
+		b, _ := json.Marshal(c)
+		fmt.Fprintf(w, "data: %s\n\n", b)
 	}
 	fmt.Fprint(w, "data: [DONE]\n\n")
+}
+
+// fragmentRunes is the size of the pieces a call's arguments are streamed
+// in, small enough that any call comes in several.
+const fragmentRunes = 8
+
+// fragments cuts s into pieces of fragmentRunes runes.
+func fragments(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		i := 0
+		for n := 0; i < len(s) && n < fragmentRunes; n++ {
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+		}
+		out = append(out, s[:i])
+		s = s[i:]
+	}
+	return out
 }
 
 func (s *Server) id() string {

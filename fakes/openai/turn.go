@@ -2,15 +2,25 @@ package fakeopenai
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
 
-// A Turn is one scripted answer.
+// A Turn is one scripted answer: text, tool calls, or an HTTP error.
+// Streamed, each chunk of text is one delta, then each call comes as
+// tool_calls deltas: its index, id, type and name once, then its arguments
+// in fragments. Not streamed, the text is the message's content (null when
+// the turn only calls) and the calls its tool_calls.
 type Turn struct {
 	// Chunks are the pieces of the content, one streamed delta each.
 	Chunks []string
-	// Finish is the finish_reason (default "stop").
+	// ToolCalls are the functions the model calls, in order; several are
+	// parallel calls, all in the one assistant message.
+	ToolCalls []ToolCall
+	// Finish is the finish_reason: stop, length, tool_calls or
+	// content_filter (default tool_calls when the turn calls, else stop).
 	Finish string
 	// Usage, when nil, is made of word counts.
 	Usage *Usage
@@ -20,6 +30,18 @@ type Turn struct {
 	Delay time.Duration
 	// Err, when set, is the whole answer.
 	Err *Error
+}
+
+// A ToolCall is a function call the model makes.
+type ToolCall struct {
+	// ID is what the client's tool message answers with tool_call_id;
+	// empty, the server makes one up, unique to the answer.
+	ID string
+	// Name is the function's name.
+	Name string
+	// Arguments are sent as they are, normally a JSON object ("{}" when
+	// empty); a test of a client's recovery may put anything there.
+	Arguments string
 }
 
 // A Responder decides the answer to each request. Implementations must be
@@ -44,13 +66,56 @@ func Echo(delay time.Duration) Responder {
 	})
 }
 
+// isFinishReason reports whether s is a finish_reason OpenAI sends.
+func isFinishReason(s string) bool {
+	switch s {
+	case "stop", "length", "tool_calls", "content_filter":
+		return true
+	}
+	return false
+}
+
+// validate says what makes t an answer OpenAI would not give.
+func (t *Turn) validate() error {
+	var errs []error
+	if t.Finish != "" && !isFinishReason(t.Finish) {
+		errs = append(errs, fmt.Errorf("finish reason %q: want stop, length, tool_calls or content_filter", t.Finish))
+	}
+	if t.Finish == "tool_calls" && len(t.ToolCalls) == 0 {
+		errs = append(errs, errors.New("finish tool_calls needs at least one call"))
+	}
+	if t.Err != nil && (len(t.Chunks) > 0 || len(t.ToolCalls) > 0) {
+		errs = append(errs, errors.New("error answers alone; drop the text and call lines"))
+	}
+	seen := map[string]bool{}
+	for i, c := range t.ToolCalls {
+		if !isFunctionName(c.Name) {
+			errs = append(errs, fmt.Errorf("call %d: name %q: want letters, digits, _ and -, up to 64", i+1, c.Name))
+		}
+		if c.ID != "" && seen[c.ID] {
+			errs = append(errs, fmt.Errorf("call %d: id %s is already used in this turn", i+1, c.ID))
+		}
+		seen[c.ID] = true
+	}
+	return errors.Join(errs...)
+}
+
+// empty reports whether t answers nothing at all.
+func (t *Turn) empty() bool {
+	return len(t.Chunks) == 0 && len(t.ToolCalls) == 0 && t.Finish == "" && t.Usage == nil &&
+		t.Model == "" && t.Delay == 0 && t.Err == nil
+}
+
 func (t *Turn) content() string { return strings.Join(t.Chunks, "") }
 
 func (t *Turn) finish() string {
-	if t.Finish == "" {
-		return "stop"
+	switch {
+	case t.Finish != "":
+		return t.Finish
+	case len(t.ToolCalls) > 0:
+		return "tool_calls"
 	}
-	return t.Finish
+	return "stop"
 }
 
 func (t *Turn) usage(req *ChatRequest) Usage {
@@ -64,5 +129,8 @@ func (t *Turn) usage(req *ChatRequest) Usage {
 		prompt += len(strings.Fields(m.Text()))
 	}
 	completion := len(strings.Fields(t.content()))
+	for _, c := range t.ToolCalls {
+		completion += 1 + len(strings.Fields(c.Arguments))
+	}
 	return Usage{PromptTokens: prompt, CompletionTokens: completion, TotalTokens: prompt + completion}
 }

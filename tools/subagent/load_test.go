@@ -20,7 +20,7 @@ func TestLoad(t *testing.T) {
 		t.Skip("load test")
 	}
 	const jobs, ttl = 1000, time.Hour
-	ts := fakeopenai.NewTestResponder(t, fakeopenai.Echo(20*time.Millisecond), &fakeopenai.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ts := fakeopenai.NewTestResponder(t, fakeopenai.Echo(20*time.Millisecond), fakeopenai.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	clk := newClock()
 	svc := New(Endpoint{BaseURL: ts.URL}, &Options{TTL: ttl, MaxJobs: 64, Now: clk.Now})
 	cs := connect(t, svc, nil)
@@ -85,7 +85,7 @@ func TestLoad(t *testing.T) {
 // BenchmarkSubmit measures background submission through the tool, the
 // jobs running against an endpoint that answers at once.
 func BenchmarkSubmit(b *testing.B) {
-	ts := fakeopenai.NewTestResponder(b, fakeopenai.Echo(0), &fakeopenai.Options{Logger: slog.New(slog.DiscardHandler)})
+	ts := fakeopenai.NewTestResponder(b, fakeopenai.Echo(0), fakeopenai.WithLogger(slog.New(slog.DiscardHandler)))
 	svc := New(Endpoint{BaseURL: ts.URL}, nil)
 	cs := connectB(b, svc)
 	p := params("sub_agent_send", map[string]any{"message": "hello", "background": true})

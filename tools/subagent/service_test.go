@@ -10,7 +10,7 @@ import (
 
 // TestClose: closing the service ends the open jobs, said to be stopped.
 func TestClose(t *testing.T) {
-	ts := scripted(t, "-- hangs --\ndelay 1h\ntext never\n", nil)
+	ts := scripted(t, "-- hangs --\ndelay 1h\ntext never\n")
 	svc := New(Endpoint{BaseURL: ts.URL}, nil)
 	j := svc.Submit(Request{Message: "hang"})
 	waitFor(t, func() bool { return len(ts.Requests()) == 1 })
@@ -31,7 +31,7 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // TestHTTPClient: every request goes through Options.HTTPClient, the seam
 // for record and replay.
 func TestHTTPClient(t *testing.T) {
-	ts := fakeopenai.NewTestResponder(t, fakeopenai.Echo(0), nil)
+	ts := fakeopenai.NewTestResponder(t, fakeopenai.Echo(0))
 	rt := &countingTransport{}
 	svc := New(Endpoint{BaseURL: ts.URL}, &Options{HTTPClient: &http.Client{Transport: rt}})
 	defer svc.Close()

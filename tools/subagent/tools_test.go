@@ -11,13 +11,13 @@ import (
 	fakeopenai "github.com/owulveryck/gomcptest/fakes/openai"
 )
 
-func scripted(t *testing.T, text string, fake *fakeopenai.Options) *fakeopenai.TestServer {
+func scripted(t *testing.T, text string, fake ...fakeopenai.Option) *fakeopenai.TestServer {
 	t.Helper()
 	sc, err := fakeopenai.ParseScenario(t.Name()+".txtar", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fakeopenai.NewTestServer(t, sc, fake)
+	return fakeopenai.NewTestServer(t, sc, fake...)
 }
 
 func TestSendSync(t *testing.T) {
@@ -30,7 +30,7 @@ delay 300ms
 text The text
 text " says hello."
 usage prompt=12 completion=3
-`, &fakeopenai.Options{APIKey: "sk-test"})
+`, fakeopenai.WithAPIKey("sk-test"))
 	svc := New(Endpoint{BaseURL: ts.URL, APIKey: "sk-test"}, &Options{ProgressInterval: 20 * time.Millisecond})
 	var (
 		mu       sync.Mutex
@@ -71,7 +71,9 @@ error 503 The server is overloaded
 -- slow --
 delay 1h
 text too late
-`, nil)
+-- unknown model --
+expect refused 404 gpt-9
+`)
 	svc := New(Endpoint{BaseURL: ts.URL}, &Options{RequestTimeout: 100 * time.Millisecond})
 	cs := connect(t, svc, nil)
 	for _, want := range []string{
@@ -84,7 +86,7 @@ text too late
 			t.Errorf("error %q, want %q", got, want)
 		}
 	}
-	// The fake refuses an unknown model before the script sees it.
+	// The fake refuses an unknown model, as the scenario expects.
 	got := call(t, cs, params("sub_agent_send", map[string]any{"message": "hi", "model": "gpt-9"}), true, nil)
 	if !strings.Contains(got, `has no model "gpt-9" (HTTP 404)`) {
 		t.Errorf("unknown model: %q", got)
@@ -95,7 +97,7 @@ text too late
 }
 
 func TestSendBadKey(t *testing.T) {
-	ts := fakeopenai.NewTestResponder(t, fakeopenai.Echo(0), &fakeopenai.Options{APIKey: "sk-right"})
+	ts := scripted(t, "-- wrong key --\nexpect refused 401 Incorrect API key\n", fakeopenai.WithAPIKey("sk-right"))
 	cs := connect(t, New(Endpoint{BaseURL: ts.URL, APIKey: "sk-wrong"}, nil), nil)
 	got := call(t, cs, params("sub_agent_send", map[string]any{"message": "hi"}), true, nil)
 	if !strings.Contains(got, "refused the API key (HTTP 401): Incorrect API key provided") || !strings.Contains(got, "check OPENAI_API_KEY") {
@@ -126,7 +128,7 @@ func TestBackground(t *testing.T) {
 expect text first
 delay 200ms
 text first answer
-`, nil)
+`)
 	svc := New(Endpoint{BaseURL: ts.URL, Model: "gpt-4o-mini"}, nil)
 	cs := connect(t, svc, nil)
 
@@ -174,7 +176,7 @@ func TestCancel(t *testing.T) {
 -- hangs --
 delay 1h
 text never
-`, nil)
+`)
 	// One slot: the second job waits queued behind the first.
 	svc := New(Endpoint{BaseURL: ts.URL}, &Options{MaxJobs: 1})
 	cs := connect(t, svc, nil)

@@ -83,3 +83,29 @@ func TestScript(t *testing.T) {
 		t.Errorf("exhausted: %v", err)
 	}
 }
+
+func TestRefuse(t *testing.T) {
+	sc, err := parse("-- refused --\nwant refusal\nnothing\n-- answer --\nHello\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewScript[string](sc)
+	foresees := func(expect []check) (bool, error) {
+		if len(expect) == 0 || expect[0] != "refusal" {
+			return false, nil
+		}
+		return true, errors.New("another refusal")
+	}
+	if ok, err := s.Refuse(foresees); !ok || err == nil || err.Error() != "s.txtar:1 (refused): another refusal" {
+		t.Errorf("first refusal: %v, %v; want true and the step's error", ok, err)
+	}
+	if ok, err := s.Refuse(foresees); ok || err != nil {
+		t.Errorf("second refusal: %v, %v; want the answer left for a request", ok, err)
+	}
+	if got, err := s.Next("hi"); err != nil || !slices.Equal(*got, []string{"Hello"}) {
+		t.Errorf("next: %v, %v", got, err)
+	}
+	if ok, err := s.Refuse(foresees); ok || err != nil {
+		t.Errorf("exhausted: %v, %v", ok, err)
+	}
+}

@@ -49,6 +49,29 @@ func (s *Script[R, E, T]) Next(req R) (*T, error) {
 	return st.Turn, nil
 }
 
+// Refuse is told that the fake refused a request before it reached the
+// script. expected reports whether a step's expectations foresee a refusal
+// and, if they do, whether this one is it. When the next step foresees one,
+// Refuse uses it up and returns true with expected's error, named by the
+// step; otherwise it leaves the script as it was and returns false.
+func (s *Script[R, E, T]) Refuse(expected func(expect []E) (bool, error)) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.next >= len(s.sc.Steps) {
+		return false, nil
+	}
+	st := s.sc.Steps[s.next]
+	ok, err := expected(st.Expect)
+	if !ok {
+		return false, nil
+	}
+	s.next++
+	if err != nil {
+		return true, fmt.Errorf("%s: %w", st.where(s.sc.Name), err)
+	}
+	return true, nil
+}
+
 // Unused returns the steps not used yet, each described by file, line and
 // label.
 func (s *Script[R, E, T]) Unused() []string {
