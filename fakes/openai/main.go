@@ -36,7 +36,7 @@ func Main() int {
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "address to listen on")
 	fs.StringVar(&cfg.scenario, "scenario", "", "scenario file (txtar); none means echo the last user message")
 	fs.StringVar(&cfg.apiKey, "api-key", "", "the only bearer token accepted (default: no authentication)")
-	fs.StringVar(&cfg.models, "models", strings.Join(DefaultModels, ","), "comma list of the models served")
+	fs.StringVar(&cfg.models, "models", strings.Join(DefaultModels(), ","), "comma list of the models served")
 	fs.DurationVar(&cfg.latency, "latency", 0, "delay of every echoed answer")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), cmdUsage)

@@ -15,8 +15,9 @@ import (
 	"unicode/utf8"
 )
 
-// DefaultModels are the models served when Options.Models is empty.
-var DefaultModels = []string{"gpt-3.5-turbo", "gpt-4o-mini"}
+// DefaultModels returns the models served when Options.Models is empty.
+// The caller may modify the slice.
+func DefaultModels() []string { return []string{"gpt-3.5-turbo", "gpt-4o-mini"} }
 
 // Options configure a Server. The zero value is usable.
 type Options struct {
@@ -26,7 +27,7 @@ type Options struct {
 	// it are refused with 401. Empty means no authentication, like a local
 	// server.
 	APIKey string
-	// Models are the model ids served (default DefaultModels); a request
+	// Models are the model ids served (default [DefaultModels]); a request
 	// for another one is refused with 404.
 	Models []string
 	// OnRequest, when set, sees every request that passed validation,
@@ -61,7 +62,7 @@ func New(r Responder, opts *Options) *Server {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	if len(s.opts.Models) == 0 {
-		s.opts.Models = DefaultModels
+		s.opts.Models = DefaultModels()
 	}
 	if s.opts.Now == nil {
 		s.opts.Now = time.Now
