@@ -314,6 +314,10 @@ func (s *Server) stream(w http.ResponseWriter, req *ChatRequest, t *Turn, id str
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	base := chunk{ID: id, Object: "chat.completion.chunk", Created: s.opts.Now().Unix(), Model: answerModel(req, t)}
+	includeUsage := req.StreamOptions != nil && req.StreamOptions.IncludeUsage
+	if includeUsage {
+		base.Usage = json.RawMessage("null")
+	}
 	send := func(d delta, finish *string) {
 		c := base
 		c.Choices = []chunkChoice{{Delta: d, FinishReason: finish}}
@@ -336,10 +340,10 @@ func (s *Server) stream(w http.ResponseWriter, req *ChatRequest, t *Turn, id str
 	}
 	finish := t.finish()
 	send(delta{}, &finish)
-	if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
-		u := t.usage(req)
+	if includeUsage {
 		c := base
-		c.Choices, c.Usage = []chunkChoice{}, &u
+		c.Choices = []chunkChoice{}
+		c.Usage, _ = json.Marshal(t.usage(req))
 		b, _ := json.Marshal(c)
 		fmt.Fprintf(w, "data: %s\n\n", b)
 	}

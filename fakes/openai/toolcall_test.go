@@ -349,3 +349,50 @@ func TestQuotedArguments(t *testing.T) {
 		t.Errorf("arguments %q, want the quoted text", got)
 	}
 }
+
+// TestStreamUsage checks the usage fields of a stream as OpenAI sends
+// them: absent unless asked, then null on every chunk but the last one,
+// which holds no choice.
+func TestStreamUsage(t *testing.T) {
+	ts := fakeopenai.NewTestServer(t, scenario(t, `
+-- plain --
+text Hello
+-- with usage --
+text Hello
+`))
+	frames := func(body string) []map[string]json.RawMessage {
+		t.Helper()
+		resp, err := ts.HTTPClient().Post(ts.URL+"/chat/completions", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out []map[string]json.RawMessage
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok && data != "[DONE]" {
+				var m map[string]json.RawMessage
+				if err := json.Unmarshal([]byte(data), &m); err != nil {
+					t.Fatalf("%s: %v", data, err)
+				}
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	for _, f := range frames(`{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}`) {
+		if _, ok := f["usage"]; ok {
+			t.Errorf("a chunk carries usage unasked: %v", f)
+		}
+	}
+	fs := frames(`{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}`)
+	for _, f := range fs[:len(fs)-1] {
+		if string(f["usage"]) != "null" {
+			t.Errorf("usage = %s before the last chunk, want null", f["usage"])
+		}
+	}
+	last := fs[len(fs)-1]
+	if string(last["choices"]) != "[]" || !strings.Contains(string(last["usage"]), `"total_tokens"`) {
+		t.Errorf("last chunk %v: want no choice and the usage", last)
+	}
+}

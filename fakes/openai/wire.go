@@ -149,7 +149,9 @@ type chunk struct {
 	Created int64         `json:"created"`
 	Model   string        `json:"model"`
 	Choices []chunkChoice `json:"choices"`
-	Usage   *Usage        `json:"usage,omitempty"`
+	// Usage is absent unless the request asked for it; then it is null
+	// on every chunk but the last, as OpenAI sends it.
+	Usage json.RawMessage `json:"usage,omitempty"`
 }
 
 type chunkChoice struct {
