@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,72 +109,6 @@ func TestDiff(t *testing.T) {
 	}
 	if diff := cmp.Diff([]finding{c}, extra, cmp.AllowUnexported(finding{})); diff != "" {
 		t.Errorf("extra (-want +got):\n%s", diff)
-	}
-}
-
-// TestReportFindings checks how a report becomes the lines of an
-// expectation: passes and skips left out, this run's paths replaced,
-// messages sorted within a check and kept on one line.
-func TestReportFindings(t *testing.T) {
-	const js = `{"server":{"name":"s","version":"1"},"revision":"2025-11-25","results":[
-		{"id":"lifecycle-ping","level":"MUST","status":"pass"},
-		{"id":"tools-structured-text","level":"SHOULD","status":"warn","findings":[
-			{"message":"write: no text in /tmp/w1/x"},{"message":"read: two\nlines"}]},
-		{"id":"resources","level":"MUST","status":"skip","findings":[{"message":"not advertised"}]},
-		{"id":"tools-call","title":"tools called give results","level":"MUST","status":"fail"}]}`
-	var rep report
-	if err := json.Unmarshal([]byte(js), &rep); err != nil {
-		t.Fatal(err)
-	}
-	got := rep.findings(strings.NewReplacer("/tmp/w1", "$DIR"))
-	want := []finding{
-		{"tools-structured-text", "SHOULD", "warn", `read: two\nlines`},
-		{"tools-structured-text", "SHOULD", "warn", "write: no text in $DIR/x"},
-		{"tools-call", "MUST", "fail", "tools called give results"},
-	}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(finding{})); diff != "" {
-		t.Errorf("findings (-want +got):\n%s", diff)
-	}
-	if got, want := (&result{report: rep}).counts(), "1 pass, 1 fail, 1 warn, 1 skip"; got != want {
-		t.Errorf("counts = %q, want %q", got, want)
-	}
-}
-
-// TestServers checks the list against what installs them: each npm
-// server is pinned in package.json, each Go one at a version, and each
-// has an expectation file.
-func TestServers(t *testing.T) {
-	data, err := os.ReadFile("package.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var manifest struct{ Dependencies map[string]string }
-	if err := json.Unmarshal(data, &manifest); err != nil {
-		t.Fatal(err)
-	}
-	seen := map[string]bool{}
-	for _, s := range servers() {
-		if seen[s.name] {
-			t.Errorf("%s: listed twice", s.name)
-		}
-		seen[s.name] = true
-		switch {
-		case (s.npm == "") == (s.goPkg == ""):
-			t.Errorf("%s: want exactly one of npm and goPkg", s.name)
-		case s.npm != "" && manifest.Dependencies[s.npm] == "":
-			t.Errorf("%s: npm package %s is not pinned in package.json", s.name, s.npm)
-		case s.goPkg != "" && !strings.Contains(s.goPkg, "@v"):
-			t.Errorf("%s: Go package %s has no version", s.name, s.goPkg)
-		}
-		if _, err := os.Stat(filepath.Join("expect", s.name+".txt")); err != nil {
-			t.Errorf("%s: %v (make conformance-world UPDATE=1 writes it)", s.name, err)
-		}
-	}
-	files, _ := filepath.Glob(filepath.Join("expect", "*.txt"))
-	for _, f := range files {
-		if name := strings.TrimSuffix(filepath.Base(f), ".txt"); !seen[name] {
-			t.Errorf("%s: no server %s in servers.go", f, name)
-		}
 	}
 }
 
