@@ -75,18 +75,18 @@ func (w *world) check(ctx context.Context, s server) (*result, error) {
 		env = append(env, vars.Replace(kv))
 	}
 	logFile := filepath.Join(w.logs, s.name+".log")
-	log, err := os.Create(logFile)
+	logOut, err := os.Create(logFile)
 	if err != nil {
 		return nil, err
 	}
-	defer log.Close()
+	defer logOut.Close()
 
 	args := []string{filepath.Join(w.bin, "mcptest"), "check", "--format", "json"}
 	if s.callTools != "" {
 		args = append(args, "--call-tools")
 	}
 	if s.http {
-		stop, err := serve(ctx, argv, env, dir, addr, log)
+		stop, err := serve(ctx, argv, env, dir, addr, logOut)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +99,8 @@ func (w *world) check(ctx context.Context, s server) (*result, error) {
 	defer cancel()
 	var stdout bytes.Buffer
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, &stdout, log
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, &stdout, logOut
+	cmd.WaitDelay = time.Second // a child left holding stdout must not hold the run
 	start := time.Now()
 	err = cmd.Run()
 	res := &result{wall: time.Since(start)}
@@ -205,9 +206,9 @@ func header(w *world, s server, res *result) []string {
 
 // serve starts argv, a server that listens on addr, and waits until it
 // accepts connections. stop kills it.
-func serve(ctx context.Context, argv, env []string, dir, addr string, log io.Writer) (stop func(), err error) {
+func serve(ctx context.Context, argv, env []string, dir, addr string, logOut io.Writer) (stop func(), err error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, log, log
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, logOut, logOut
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}

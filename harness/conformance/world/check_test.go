@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -81,5 +83,36 @@ func TestCheckUnreachable(t *testing.T) {
 	_, err := w.check(t.Context(), server{name: "x", goPkg: "example.com/cmd/x@v1.0.0"})
 	if err == nil || !strings.Contains(err.Error(), "target unreachable: boom") || !strings.Contains(err.Error(), filepath.Join(w.logs, "x.log")) {
 		t.Errorf("error %v, want the log's path and its end", err)
+	}
+}
+
+// TestCheckCancelled checks that an interrupt stops a check at once,
+// even when the stuck mcptest has left a child holding its stdout.
+func TestCheckCancelled(t *testing.T) {
+	started := filepath.Join(t.TempDir(), "started")
+	w := fakeWorld(t, "sleep 20 & touch "+started+"; sleep 20\n")
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := w.check(ctx, server{name: "x", goPkg: "example.com/cmd/x@v1.0.0"})
+		done <- err
+	}()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for _, err := os.Stat(started); err != nil; _, err = os.Stat(started) {
+		select {
+		case err := <-done:
+			t.Fatalf("the check ended before it was cancelled: %v", err)
+		case <-tick.C:
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Error("a cancelled check returned no error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a cancelled check still runs 10s later")
 	}
 }

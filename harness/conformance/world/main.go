@@ -90,6 +90,9 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	var differ, broken []string
 	for _, s := range list {
 		res, err := w.check(ctx, s)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if err != nil {
 			fmt.Fprintf(out, "%s: %v\n", s.name, err)
 			broken = append(broken, s.name)
@@ -104,6 +107,8 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		}
 	}
 	switch {
+	case len(broken) > 0 && len(differ) > 0:
+		return fmt.Errorf("could not check %v (their logs are in %s), and %v differ from their expectations", broken, w.logs, differ)
 	case len(broken) > 0:
 		return fmt.Errorf("could not check %v (their logs are in %s)", broken, w.logs)
 	case len(differ) > 0:
