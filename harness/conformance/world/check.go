@@ -123,14 +123,18 @@ func (w *world) check(ctx context.Context, s server) (*result, error) {
 	return res, nil
 }
 
-// findings lists the findings of every check that did not pass and was
-// not skipped, in the report's order, sorted by message within a check so
-// that an order the server changes from run to run does not matter. A
-// check without findings is listed with its title.
+// quiet are the statuses of checks that break no rule: their findings,
+// if any, are no defect of the server's to expect.
+var quiet = []string{"pass", "skip", "note"}
+
+// findings lists the findings of every check whose status is not quiet,
+// in the report's order, sorted by message within a check so that an
+// order the server changes from run to run does not matter. A check
+// without findings is listed with its title.
 func (r *report) findings(clean *strings.Replacer) []finding {
 	var all []finding
 	for _, res := range r.Results {
-		if res.Status == "pass" || res.Status == "skip" {
+		if slices.Contains(quiet, res.Status) {
 			continue
 		}
 		var fs []finding
@@ -174,10 +178,11 @@ func (r *result) counts() string {
 }
 
 func statusRank(s string) int {
-	if i := slices.Index([]string{"pass", "fail", "warn", "skip"}, s); i >= 0 {
+	order := []string{"pass", "fail", "warn", "note", "skip"}
+	if i := slices.Index(order, s); i >= 0 {
 		return i
 	}
-	return 4
+	return len(order)
 }
 
 // header is the comment that opens the expectation file of s.

@@ -14,7 +14,7 @@ import (
 )
 
 // TestReportFindings checks how a report becomes the lines of an
-// expectation: passes and skips left out, this run's paths replaced,
+// expectation: passes, skips and notes left out, this run's paths replaced,
 // messages sorted within a check and kept on one line.
 func TestReportFindings(t *testing.T) {
 	const js = `{"server":{"name":"s","version":"1"},"revision":"2025-11-25","results":[
@@ -22,6 +22,7 @@ func TestReportFindings(t *testing.T) {
 		{"id":"tools-structured-text","level":"SHOULD","status":"warn","findings":[
 			{"message":"write: no text in /tmp/w1/x"},{"message":"read: two\nlines"}]},
 		{"id":"resources","level":"MUST","status":"skip","findings":[{"message":"not advertised"}]},
+		{"id":"lifecycle-before-initialize","level":"INFO","status":"note","findings":[{"message":"answered"}]},
 		{"id":"tools-call","title":"tools called give results","level":"MUST","status":"fail"}]}`
 	var rep report
 	if err := json.Unmarshal([]byte(js), &rep); err != nil {
@@ -36,7 +37,7 @@ func TestReportFindings(t *testing.T) {
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(finding{})); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
 	}
-	if got, want := (&result{report: rep}).counts(), "1 pass, 1 fail, 1 warn, 1 skip"; got != want {
+	if got, want := (&result{report: rep}).counts(), "1 pass, 1 fail, 1 warn, 1 note, 1 skip"; got != want {
 		t.Errorf("counts = %q, want %q", got, want)
 	}
 }
