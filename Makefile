@@ -10,7 +10,7 @@ PORT    ?= 8080
 # Extra flags for openaiserver, e.g. RUNFLAGS=-withAllEvents
 RUNFLAGS ?=
 
-.PHONY: all build tools servers run test vet fuzz bench conformance ui-test clean
+.PHONY: all build tools servers run test vet fuzz bench conformance conformance-world ui-test clean
 
 all: build
 
@@ -58,6 +58,16 @@ bench:
 ## MCP client; installs Node 22 and the suite into build/ on first use
 conformance:
 	GO=$(GO) harness/conformance/run.sh
+
+## conformance-world: mcptest check against real servers, the four
+## TypeScript reference servers and go-sdk examples (pinned in
+## harness/conformance/world, installed into build/world from npm and the Go
+## module proxy), each report compared with the reviewed findings in
+## harness/conformance/world/expect; UPDATE=1 rewrites those, for review;
+## ONLY=PATTERN picks servers by name
+conformance-world:
+	$(GO) build -o build/world/bin/ ./harness/conformance/world
+	GO=$(GO) build/world/bin/world $(if $(filter 1,$(UPDATE)),-update) $(if $(ONLY),-only '$(ONLY)')
 
 ## ui-test: the AgentFlow browser tests (host/ui/e2e) in headless Debian
 ## chromium, installed when missing (as root), against openaiserver on the

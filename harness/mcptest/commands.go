@@ -26,6 +26,7 @@ func commands() []command {
 		{"list", "list the tools of a server", runList},
 		{"call", "call a tool and print its result", runCall},
 		{"check", "check that a server follows the MCP specification", runCheck},
+		{"checks", "list the checks that check runs", runChecks},
 		{"record", "record a session with a server as a transcript", runRecord},
 		{"verify", "check a server's answers against a transcript", runVerify},
 		{"replay-server", "serve a transcript as an MCP server on stdio", runReplayServer},
