@@ -48,6 +48,7 @@ var (
 	sleepWord  = regexp.MustCompile(`(?i)\b(?:sleep|pause|wait|nap)\b`)
 	duration   = regexp.MustCompile(`(?i)\b(\d+(?:\.\d+)?)\s*(ms|milliseconds?|m|mins?|minutes?)?\b`)
 	verifyWord = regexp.MustCompile(`(?i)\b(?:verify|check|confirm|make sure|ensure)\b`)
+	verifyWhat = regexp.MustCompile(`(?i)\b(?:exists?|there|written|created|worked|contains?|content|text|it)\b`)
 	aboutText  = regexp.MustCompile(`(?i)\b(?:contains?|content|says|text|reads|holds)\b`)
 	createWord = regexp.MustCompile(`(?i)\b(?:create|make)\b`)
 	fileWord   = regexp.MustCompile(`(?i)\bfile\b`)
@@ -58,6 +59,7 @@ var (
 	language   = regexp.MustCompile(`(?i)\b(go|golang|python|javascript|typescript|java|rust|ruby|c|markdown|yaml|json|text|shell|html|css)\s+(?:source\s+)?files?\b`)
 	named      = regexp.MustCompile(`(?i)\b(?:named|called)\s+(\S+)`)
 	containing = regexp.MustCompile(`(?i)\b(?:containing|contains|contain|mentioning|matching)\s+(?:the\s+(?:word|text|string|pattern)\s+)?([^\s\x1a]*)`)
+	lsWord     = regexp.MustCompile(`(?i)\b(?:list|ls)\b`)
 	listWord   = regexp.MustCompile(`(?i)\b(?:list|ls)\b|\bfiles\s+(?:in|of|under)\b|\bwhat(?: is|'s| are) in\b`)
 	here       = regexp.MustCompile(`(?i)\b(?:current|this|working|present) (?:directory|folder|dir|project)\b|\bcwd\b|\bhere\b`)
 	listing    = regexp.MustCompile(`(?i)\b(?:list|ls|files|contents|show|what is in|what's in)\b`)
@@ -116,7 +118,7 @@ func (pl *planner) match(t *task) (rest bool) {
 			v *= 60
 		}
 		t.options = []option{{"sleep", map[string]any{"seconds": v}}, {"Bash", map[string]any{"command": "sleep " + strconv.FormatFloat(v, 'f', -1, 64)}}}
-	case verifyWord.MatchString(c.plain) && (path != "" || pl.written != ""):
+	case verifyWord.MatchString(c.plain) && verifyWhat.MatchString(c.plain) && (path != "" || pl.written != ""):
 		ck := &check{path: path}
 		if path == "" || path == pl.written {
 			ck.path, ck.content = pl.written, pl.wroteText
@@ -143,10 +145,9 @@ func (pl *planner) match(t *task) (rest bool) {
 		}
 	case findWord.MatchString(c.plain):
 		t.options = pl.find(c, paths)
-	case here.MatchString(c.plain) && listing.MatchString(c.plain) && len(paths) == 0,
-		listWord.MatchString(c.plain) && len(paths) == 0:
+	case len(paths) == 0 && (here.MatchString(c.plain) && listing.MatchString(c.plain) || lsWord.MatchString(c.plain)):
 		t.options = pl.listHere()
-	case listWord.MatchString(c.plain):
+	case listWord.MatchString(c.plain) && path != "":
 		t.options = []option{
 			{"LS", map[string]any{"path": path}},
 			{"Bash", map[string]any{"command": "ls -la " + shellWord(path)}},
