@@ -197,9 +197,19 @@ func (c *conversation) choose(t task) (plannedCall, bool) {
 	}
 	if len(named) > 0 {
 		d := named[0]
-		return plannedCall{d.Name, buildArgs(d, nil, newFacts(t.clause, d.Name, c.wd), true)}, true
+		f := newFacts(t.clause, d.Name, c.wd)
+		if f.text == "" { // "use get_time" after the question
+			f = newFacts(c.whole(), d.Name, c.wd)
+		}
+		return plannedCall{d.Name, buildArgs(d, nil, f, true)}, true
 	}
 	return plannedCall{}, false
+}
+
+// whole is the user's text as one clause.
+func (c *conversation) whole() clause {
+	qs := quotes(c.text)
+	return clause{text: c.text, plain: blank(c.text, qs), quoted: qs, rest: c.text}
 }
 
 // fallback is the call of mode ANY when nothing matches: the first tool
@@ -209,8 +219,7 @@ func (c *conversation) fallback() []plannedCall {
 		return nil
 	}
 	d := c.tools[0]
-	whole := clause{text: c.text, plain: blank(c.text, quotes(c.text)), quoted: quotes(c.text)}
-	return []plannedCall{{d.Name, buildArgs(d, nil, newFacts(whole, d.Name, c.wd), true)}}
+	return []plannedCall{{d.Name, buildArgs(d, nil, newFacts(c.whole(), d.Name, c.wd), true)}}
 }
 
 func offline(ctx context.Context, req *Request) (*Turn, error) {

@@ -190,8 +190,12 @@ func nameAt(text, name string) int {
 		}
 		i += from
 		before, _ := utf8.DecodeLastRuneInString(lower[:i])
-		after, _ := utf8.DecodeRuneInString(lower[i+len(n):])
-		if (i == 0 || !word(before)) && (i+len(n) == len(lower) || !word(after)) {
+		rest := lower[i+len(n):]
+		if strings.HasPrefix(rest, ".") && (len(rest) == 1 || unicode.IsSpace(rune(rest[1]))) {
+			rest = "" // a full stop, not a part of the name
+		}
+		after, _ := utf8.DecodeRuneInString(rest)
+		if (i == 0 || !word(before)) && (rest == "" || !word(after)) {
 			return i
 		}
 		from = i + len(n)

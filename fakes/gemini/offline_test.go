@@ -164,6 +164,7 @@ func TestOfflineIntents(t *testing.T) {
 		{"get_weather 'Lyon'", tools("get_weather"), `get_weather {"city":"Lyon"}`, ""},
 		{"use get_weather for paris", tools("get_weather"), `get_weather {"city":"paris"}`, ""},
 		{"call get_weather", tools("get_weather"), `get_weather {"city":"example"}`, ""},
+		{"What is the weather in Oslo? Use get_weather.", tools("get_weather"), `get_weather {"city":"Oslo"}`, ""},
 		{"list /tmp with GlobTool", tools("LS", "GlobTool"), `GlobTool {"path":"/tmp","pattern":"*"}`, ""},
 		{"use Bash to list /tmp", tools("LS", "Bash"), `Bash {"command":"ls -la /tmp"}`, ""},
 		{"use Bash to print hello", tools("Bash"), `Bash {"command":"print hello"}`, ""},
