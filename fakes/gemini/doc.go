@@ -63,7 +63,8 @@
 //
 //	run/execute + `command` (else the rest of the prompt)  -> Bash {"command"}
 //	sleep/pause/wait + N [ms|minutes]                       -> sleep {"seconds"}, else Bash
-//	verify/check/confirm + a path, or "it" after a write    -> LS of its folder, else View, GlobTool, Bash
+//	verify/check/confirm + exists/it/contains, on a path    -> LS of its folder, else View, GlobTool, Bash
+//	or on the file written just before                         (View first when it asks about the text)
 //	create/make a file, write/save + a path, with "TEXT"    -> Replace {"file_path", "content"}, else Edit, Bash
 //	find/search + .EXT, "go files", named NAME, main.go     -> GlobTool {"pattern": "**/*.EXT", "path"}, else Bash
 //	find + containing "TEXT" (or search for "TEXT")         -> GrepTool {"pattern", "include", "path"}, else Bash

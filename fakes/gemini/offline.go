@@ -30,8 +30,8 @@ var greeting = template.Must(template.New("offline").Parse(offlineGreeting))
 //
 //	run/execute + `command` (else the rest of the prompt)  -> Bash {"command"}
 //	sleep/pause/wait + N [ms|minutes]                       -> sleep {"seconds"}, else Bash "sleep N"
-//	verify/check/confirm + a path, or "it" after a write    -> LS {"path": its folder}, else View, GlobTool, Bash
-//	                                                           (View first when it asks about the text)
+//	verify/check/confirm + exists/it/contains, on a path    -> LS {"path": its folder}, else View, GlobTool, Bash
+//	or on the file written just before                         (View first when it asks about the text)
 //	create/make a file, write/save + a path, with "TEXT"    -> Replace {"file_path", "content"},
 //	                                                           else Edit {"old_string": ""}, else Bash printf
 //	find/search + .EXT, "go files", named NAME, main.go     -> GlobTool {"pattern": "**/*.EXT", "path": working dir},
