@@ -58,7 +58,8 @@ var greeting = template.Must(template.New("offline").Parse(offlineGreeting))
 // /abs/path", else its first root ("roots: /a"); without one they are
 // sent as written.
 //
-// Clauses joined by "and" are called together, in one turn; "then", and a
+// It does the first 16 things a prompt asks. Clauses joined by "and" are
+// called together, in one turn; "then", and a
 // verification of what the prompt wrote, wait for the results of the
 // turn before. When a turn's results come back, the model quotes each in
 // a fenced code block (whole up to 4 KB of whole lines, saying how much

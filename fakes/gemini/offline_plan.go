@@ -66,13 +66,19 @@ var (
 	readWord   = regexp.MustCompile(`(?i)\b(?:read|show|view|cat|open|display|print)\b`)
 )
 
+// maxTasks bounds what one prompt makes the model do.
+const maxTasks = 16
+
 // tasks plans the prompt: one task per clause, the clauses that match no
-// intent included (a declared tool they name may still be called). A
-// command to run without backticks is the rest of the prompt, which then
-// ends.
+// intent included (a declared tool they name may still be called), the
+// first maxTasks. A command to run without backticks is the rest of the
+// prompt, which then ends.
 func (pl *planner) tasks(text string) []task {
 	var out []task
 	for _, c := range clauses(text) {
+		if len(out) == maxTasks {
+			break
+		}
 		t := task{clause: c, later: c.later}
 		last := pl.match(&t)
 		out = append(out, t)

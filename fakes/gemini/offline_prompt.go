@@ -26,6 +26,7 @@ type quote struct {
 // ("what's") are left alone.
 func quotes(s string) []quote {
 	var out []quote
+	unclosed := map[string]bool{} // closers absent from the rest of s
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		closer := ""
@@ -40,8 +41,10 @@ func quotes(s string) []quote {
 			}
 		}
 		j := -1
-		if closer != "" {
-			j = strings.Index(s[i+size:], closer)
+		if closer != "" && !unclosed[closer] {
+			if j = strings.Index(s[i+size:], closer); j < 0 {
+				unclosed[closer] = true
+			}
 		}
 		if j <= 0 {
 			i += size
@@ -113,8 +116,8 @@ func clauses(text string) []clause {
 			c.text, c.plain, c.rest = c.text[m[1]:], c.plain[m[1]:], c.rest[m[1]:]
 			start += m[1]
 		}
-		for _, q := range qs {
-			if q.start >= start && q.end <= end {
+		for ; len(qs) > 0 && qs[0].start < end; qs = qs[1:] { // in order, each once
+			if q := qs[0]; q.start >= start && q.end <= end {
 				q.start, q.end = q.start-start, q.end-start
 				c.quoted = append(c.quoted, q)
 			}

@@ -483,6 +483,14 @@ func TestBuildArgs(t *testing.T) {
 	}
 }
 
+func TestOfflineDoesSixteenThings(t *testing.T) {
+	say := strings.Repeat("list /tmp; ", 20)
+	_, _, calls := respond(t, userSays(say, tools("LS")))
+	if n := strings.Count(calls, "LS "); n != maxTasks {
+		t.Errorf("%d calls, want %d", n, maxTasks)
+	}
+}
+
 func TestClauses(t *testing.T) {
 	tests := []struct {
 		say  string
