@@ -160,7 +160,7 @@ func (c *conversation) plan() plan {
 	for _, t := range pl.tasks(c.text) {
 		call, ok := c.choose(t)
 		if !ok {
-			if len(t.options) > 0 {
+			if len(t.options) > 0 && !slices.Contains(p.missing, t.options[0].tool) {
 				p.missing = append(p.missing, t.options[0].tool)
 			}
 			continue
@@ -228,8 +228,27 @@ func offline(ctx context.Context, req *Request) (*Turn, error) {
 		return offlineImage(ctx, req), nil
 	}
 	c := read(req)
-	p := c.plan()
-	var say []string
+	say, calls := c.answer(c.plan(), req)
+	var names []string
+	for _, call := range calls {
+		names = append(names, call.name)
+	}
+	var chunks []Chunk
+	if tc := req.GenerationConfig; len(calls) > 0 && tc != nil && tc.ThinkingConfig != nil && tc.ThinkingConfig.IncludeThoughts {
+		chunks = append(chunks, Thought(fmt.Sprintf("The user asks for what %s does; I will call it.", strings.Join(names, " and "))))
+	}
+	if len(calls) > 0 {
+		say = append(say, calling(names))
+	}
+	chunks = append(chunks, textChunks(strings.Join(say, "\n\n"))...)
+	if len(calls) > 0 {
+		chunks = append(chunks, callChunk(calls, len(req.Contents)))
+	}
+	return &Turn{Chunks: chunks}, nil
+}
+
+// answer decides the turn: the paragraphs to say, and the calls to make.
+func (c *conversation) answer(p plan, req *Request) (say []string, calls []plannedCall) {
 	if len(c.results) > 0 {
 		say = append(say, report(c.results))
 		if c.turns > 0 && c.turns <= len(p.steps) {
@@ -239,25 +258,20 @@ func offline(ctx context.Context, req *Request) (*Turn, error) {
 				}
 			}
 		}
-	}
-	failed := false
-	for _, r := range c.results {
-		_, isErr := r.Response["error"]
-		failed = failed || isErr
+	} else if c.mode != "ANY" {
+		for _, m := range p.missing {
+			say = append(say, fmt.Sprintf("I would use the `%s` tool for that, but this request declares no such tool. "+
+				"Start the server with the %s MCP server (for example `-mcpservers \"%s\"`) and ask again.", m, m, m))
+		}
 	}
 	pending := c.turns < len(p.steps)
-	var calls []plannedCall
 	switch {
+	case c.mode == "NONE" && len(c.results) == 0 && len(p.steps) > 0:
+		say = append(say, "Tool calls are turned off for this request (tool_choice \"none\", function calling mode NONE), so I only say what I would do: call "+wouldCall(p.steps[0])+".")
+	case c.mode == "NONE" && len(c.results) > 0 && pending:
+		say = append(say, "Tool calls are turned off for this request, so I stop here; next I would call "+wouldCall(p.steps[c.turns])+".")
 	case c.mode == "NONE":
-		switch {
-		case len(c.results) == 0 && len(p.steps) > 0:
-			say = append(say, "Tool calls are turned off for this request (tool_choice \"none\", function calling mode NONE), so I only say what I would do: call "+wouldCall(p.steps[0])+".")
-		case len(c.results) == 0:
-			say = append(say, greet(req))
-		case pending:
-			say = append(say, "Tool calls are turned off for this request, so I stop here; next I would call "+wouldCall(p.steps[c.turns])+".")
-		}
-	case pending && (!failed || c.mode == "ANY"):
+	case pending && (!c.failed() || c.mode == "ANY"):
 		calls = p.steps[c.turns].calls
 	case c.mode == "ANY" && len(p.steps) > 0:
 		calls = p.steps[0].calls
@@ -265,31 +279,21 @@ func offline(ctx context.Context, req *Request) (*Turn, error) {
 		calls = c.fallback()
 	case pending:
 		say = append(say, "I stopped there: what comes next needed that call to succeed.")
-	case len(c.results) == 0 && len(p.missing) == 0:
+	}
+	if len(say) == 0 && len(calls) == 0 {
 		say = append(say, greet(req))
 	}
-	if len(c.results) == 0 && c.mode != "ANY" && len(calls) == 0 {
-		for _, m := range p.missing {
-			say = append(say, fmt.Sprintf("I would use the `%s` tool for that, but this request declares no such tool. "+
-				"Start the server with the %s MCP server (for example `-mcpservers \"%s\"`) and ask again.", m, m, m))
+	return say, calls
+}
+
+// failed reports whether a result the request ends with is an error.
+func (c *conversation) failed() bool {
+	for _, r := range c.results {
+		if _, isErr := r.Response["error"]; isErr {
+			return true
 		}
 	}
-	var names []string
-	for _, call := range calls {
-		names = append(names, call.name)
-	}
-	if len(calls) > 0 {
-		say = append(say, calling(names))
-	}
-	var chunks []Chunk
-	if tc := req.GenerationConfig; len(calls) > 0 && tc != nil && tc.ThinkingConfig != nil && tc.ThinkingConfig.IncludeThoughts {
-		chunks = append(chunks, Thought(fmt.Sprintf("The user asks for what %s does; I will call it.", strings.Join(names, " and "))))
-	}
-	chunks = append(chunks, textChunks(strings.Join(say, "\n\n"))...)
-	if len(calls) > 0 {
-		chunks = append(chunks, callChunk(calls, len(req.Contents)))
-	}
-	return &Turn{Chunks: chunks}, nil
+	return false
 }
 
 // callChunk puts the turn's calls in one chunk, as Gemini sends parallel

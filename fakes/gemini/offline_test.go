@@ -145,6 +145,8 @@ func TestOfflineIntents(t *testing.T) {
 		{"list /tmp", declare("LS_LS"), `LS_LS {"path":"/tmp"}`, ""},
 		{"read /a/b", declare("View2"), "", "`View` tool"},
 		{"list /tmp", nil, "", "no such tool"},
+		{"list /tmp and list /var", nil, "", "`LS` tool for that, but this request declares no such tool. Start the server with the LS MCP server (for example `-mcpservers \"LS\"`) and ask again."},
+		{"sleep 1 second and list /tmp", declare("sleep"), `sleep {"seconds":1}`, "`LS` tool for that, but this request declares no such tool. Start the server with the LS MCP server (for example `-mcpservers \"LS\"`) and ask again.\n\nCalling `sleep`."},
 		{"hello", all, "", "Tools declared in this request: `LS`, `View`, `Bash`, `sleep`"},
 		{"hello", nil, "", "No tools are declared"},
 		{"hi", all, "", "GEMINI_API_KEY"},
@@ -488,6 +490,13 @@ func TestOfflineDoesSixteenThings(t *testing.T) {
 	_, _, calls := respond(t, userSays(say, tools("LS")))
 	if n := strings.Count(calls, "LS "); n != maxTasks {
 		t.Errorf("%d calls, want %d", n, maxTasks)
+	}
+}
+
+func TestOfflineNamesAMissingToolOnce(t *testing.T) {
+	_, text, _ := respond(t, userSays("list /tmp and list /var; read /etc/hosts", nil))
+	if strings.Count(text, "`LS` tool") != 1 || strings.Count(text, "`View` tool") != 1 {
+		t.Errorf("text = %q, want LS and View named once each", text)
 	}
 }
 
