@@ -78,6 +78,34 @@
 // a host that runs the offline model inside itself. NewTestResponder serves
 // any Responder on 127.0.0.1 for a test.
 //
+// # The offline model
+//
+// Offline is a small deterministic agent for running without credentials.
+// It reads the last user text as clauses (split at ";", at sentence ends,
+// at "then", and at "and" before a verb) and answers each with the first
+// intent it matches, calling the first of the listed tools the request
+// declares (a declared "prefix_NAME" answers to NAME):
+//
+//	run/execute + `command` (else the rest of the prompt)  -> Bash {"command"}
+//	sleep/pause/wait + N [ms|minutes]                       -> sleep {"seconds"}, else Bash
+//	verify/check/confirm + exists/it/contains, on a path    -> LS of its folder, else View, GlobTool, Bash
+//	or on the file written just before                         (View first when it asks about the text)
+//	create/make a file, write/save + a path, with "TEXT"    -> Replace {"file_path", "content"}, else Edit, Bash
+//	find/search + .EXT, "go files", named NAME, main.go     -> GlobTool {"pattern": "**/*.EXT", "path"}, else Bash
+//	find + containing "TEXT" (or search for "TEXT")         -> GrepTool {"pattern", "include", "path"}, else Bash
+//	list/ls/files + the current directory, or no path       -> LS {"path": working dir}, else Bash, else GlobTool
+//	list/ls/files in + a path                               -> LS {"path"}, else Bash, else GlobTool
+//	read/show/view/cat/open + a path                        -> View {"file_path"}, else Bash
+//	a declared tool's name ("use get_weather for Paris")    -> that tool, arguments from its schema and the words
+//
+// Relative paths are resolved against the working directory the system
+// instruction gives ("Working directory: /abs/path"). Clauses joined by
+// "and" are called in one turn; "then" and a verification wait for the
+// results. Results are quoted in fenced code blocks, whole up to 4 KB of
+// whole lines. Mode NONE never calls; mode ANY always does, among
+// allowedFunctionNames when given. Offline's documentation gives the
+// details.
+//
 // # Scenario files
 //
 // A scenario is a txtar archive. The leading comment describes it; each

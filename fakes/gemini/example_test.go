@@ -139,7 +139,7 @@ func TestOfflineThroughGenAI(t *testing.T) {
 			for _, p := range parts(chunks) {
 				text.WriteString(p.Text)
 			}
-			if !strings.Contains(text.String(), "> x.txt\n> y.txt") {
+			if !strings.Contains(text.String(), "```\nx.txt\ny.txt\n```") {
 				t.Errorf("summary = %q", text.String())
 			}
 			if u := chunks[len(chunks)-1].UsageMetadata; u == nil || u.PromptTokenCount == 0 || u.CandidatesTokenCount == 0 {

@@ -6,10 +6,8 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"regexp"
-	"strconv"
+	"slices"
 	"strings"
 	"text/template"
 )
@@ -20,166 +18,317 @@ var offlineGreeting string
 var greeting = template.Must(template.New("offline").Parse(offlineGreeting))
 
 // Offline returns the built-in offline model: a deterministic Responder
-// that answers any conversation without a network. It greets and explains
-// how to configure Google credentials; when the last user text asks for
-// something a declared tool does, it calls that tool, and when the
-// conversation ends with tool results it summarises them, quoting the
-// output and reporting errors. Its calls carry an id and a thought
-// signature, so clients exercise the signature round trip.
+// that answers any conversation without a network, a small agent that
+// calls the declared tools for what the user asks and reports what they
+// answered. It is safe for concurrent use.
 //
-// Intents, matched case-insensitively on the last user text, and the
-// tools they call (a declared name matches with any "prefix_"):
+// It reads the last user text as clauses, split at ";", at the end of a
+// sentence, at "then" and at "and" before a verb, and matches each with
+// the first of these intents (case-insensitively; a declared tool named
+// "prefix_NAME" answers to NAME too), calling the first of the tools
+// listed that the request declares:
 //
-//	run/execute + `command` (or the rest after "run")  -> Bash {"command"}
-//	sleep/pause/wait + a number                         -> sleep {"seconds"}
-//	list/ls + a path                                    -> LS {"path"}
-//	the current directory (its files, a listing)       -> Bash {"command": "pwd && ls -la"},
-//	                                                       else GlobTool {"pattern": "*"},
-//	                                                       else LS {"path": "."}
-//	read/show/view/cat + a path                         -> View {"file_path"}
+//	run/execute + `command` (else the rest of the prompt)  -> Bash {"command"}
+//	sleep/pause/wait + N [ms|minutes]                       -> sleep {"seconds"}, else Bash "sleep N"
+//	verify/check/confirm + exists/it/contains, on a path    -> LS {"path": its folder}, else View, GlobTool, Bash
+//	or on the file written just before                         (View first when it asks about the text)
+//	create/make a file, write/save + a path, with "TEXT"    -> Replace {"file_path", "content"},
+//	                                                           else Edit {"old_string": ""}, else Bash printf
+//	find/search + .EXT, "go files", named NAME, main.go     -> GlobTool {"pattern": "**/*.EXT", "path": working dir},
+//	                                                           else Bash find
+//	find + containing "TEXT" (or search for "TEXT")         -> GrepTool {"pattern", "include", "path"}, else Bash grep
+//	list/ls/files/what is in + the current directory,       -> LS {"path": working dir}, else Bash "pwd && ls -la",
+//	or list with no path                                       else GlobTool {"pattern": "*"}
+//	list/ls/files in + a path                               -> LS {"path"}, else Bash ls -la, else GlobTool
+//	read/show/view/cat/open + a path                        -> View {"file_path"}, else Bash cat
 //
-// A request that asks for images (responseModalities IMAGE, as image
-// models are called for generation and editing) gets a line of text and a
-// placeholder PNG ([Placeholder]) instead.
+// A clause that names a declared tool calls it: "use get_weather for
+// Paris", "list /tmp with GlobTool" (a name that could be a word, such as
+// Bash, counts after use, call, with... or before "tool"). Arguments
+// are built from the tool's schema and the clause: an intent's call sends
+// the intent's values; a named tool's, the quoted strings, paths, numbers,
+// proper nouns and the enum values the clause holds, each used once (a
+// field about paths takes a path, a query, prompt or command field the
+// clause itself). Every required field is filled, with a placeholder of
+// its type when nothing fits: its default, else its minimum, false, an
+// empty list, or the clause if it is three words at most, else "example".
+//
+// Relative paths are resolved against the working directory that the
+// system instruction (else a user text) gives, as "working directory:
+// /abs/path", else its first root ("roots: /a"); without one they are
+// sent as written.
+//
+// It does the first 16 things a prompt asks. Clauses joined by "and" are
+// called together, in one turn; "then", and a
+// verification of what the prompt wrote, wait for the results of the
+// turn before. When a turn's results come back, the model quotes each in
+// a fenced code block (whole up to 4 KB of whole lines, saying how much
+// it left out), then calls the next step or ends: after an error it stops
+// there, and after a verification it says whether the file is there.
+//
+// It honours toolConfig.functionCallingConfig: in mode NONE it never
+// calls and says what it would have called; in mode ANY every turn calls
+// (as Gemini does, so a client that forces tool calls decides when to
+// stop): the best match, else the first declared tool with arguments
+// from its schema, only among allowedFunctionNames when they are given.
+//
+// With nothing to call it greets and explains how to configure Google
+// credentials, or says which tool it would use had the request declared
+// it. Its text streams a few words per chunk; its calls carry an id, and
+// the first of a turn a thought signature, so clients exercise the
+// signature round trip. A request that asks for images
+// (responseModalities IMAGE, as image models are called for generation and
+// editing) gets a line of text and a placeholder PNG ([Placeholder])
+// instead.
 func Offline() Responder {
 	return ResponderFunc(offline)
+}
+
+// conversation is what the offline model reads of a request.
+type conversation struct {
+	text    string // the user's last text
+	wd      string // the tools' working directory, if told
+	mode    string // AUTO, ANY or NONE
+	tools   []*FunctionDeclaration
+	results []*FunctionResponse // the results the request ends with
+	turns   int                 // the model's turns with calls since the user's text
+}
+
+func read(req *Request) *conversation {
+	c := &conversation{wd: workDir(req), mode: "AUTO", results: req.FunctionResponses()}
+	var allowed []string
+	if tc := req.ToolConfig; tc != nil && tc.FunctionCallingConfig != nil {
+		switch m := strings.ToUpper(tc.FunctionCallingConfig.Mode); m {
+		case "ANY", "NONE":
+			c.mode, allowed = m, tc.FunctionCallingConfig.AllowedFunctionNames
+		}
+	}
+	for _, d := range req.Declarations() {
+		if d != nil && (c.mode != "ANY" || len(allowed) == 0 || slices.Contains(allowed, d.Name)) {
+			c.tools = append(c.tools, d)
+		}
+	}
+	for i := len(req.Contents) - 1; i >= 0; i-- {
+		ct := req.Contents[i]
+		if ct == nil {
+			continue
+		}
+		if ct.Role == "model" {
+			if hasPart(ct, func(p *Part) bool { return p.FunctionCall != nil }) {
+				c.turns++
+			}
+			continue
+		}
+		if t := contentText(ct); t != "" && !hasPart(ct, func(p *Part) bool { return p.FunctionResponse != nil }) {
+			c.text = t
+			break
+		}
+	}
+	return c
+}
+
+func hasPart(c *Content, f func(*Part) bool) bool {
+	for _, p := range c.Parts {
+		if p != nil && f(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// A step is the calls of one turn, and the verifications among them.
+type step struct {
+	calls  []plannedCall
+	checks []*check
+}
+
+type plannedCall struct {
+	name string
+	args map[string]any
+}
+
+// plan is what the model does for the user's text, turn by turn; missing
+// are the tools it would have used but the request lacks.
+type plan struct {
+	steps   []step
+	missing []string
+}
+
+func (c *conversation) plan() plan {
+	pl := &planner{wd: c.wd}
+	var p plan
+	for _, t := range pl.tasks(c.text) {
+		call, ok := c.choose(t)
+		if !ok {
+			if len(t.options) > 0 && !slices.Contains(p.missing, t.options[0].tool) {
+				p.missing = append(p.missing, t.options[0].tool)
+			}
+			continue
+		}
+		if len(p.steps) == 0 || t.later {
+			p.steps = append(p.steps, step{})
+		}
+		s := &p.steps[len(p.steps)-1]
+		s.calls = append(s.calls, call)
+		if t.check != nil {
+			s.checks = append(s.checks, t.check)
+		}
+	}
+	return p
+}
+
+// choose picks the declared tool for t: among the tools the clause names,
+// the first of the options, else the first named; else the first option
+// declared.
+func (c *conversation) choose(t task) (plannedCall, bool) {
+	var named []*FunctionDeclaration
+	for _, d := range c.tools {
+		if asks(&t.clause, d.Name) {
+			named = append(named, d)
+		}
+	}
+	among := c.tools
+	if len(named) > 0 {
+		among = named
+	}
+	for _, o := range t.options {
+		if d := findTool(among, o.tool); d != nil {
+			return plannedCall{d.Name, buildArgs(d, o.args, newFacts(t.clause, d.Name, c.wd), false)}, true
+		}
+	}
+	if len(named) > 0 {
+		d := named[0]
+		f := newFacts(t.clause, d.Name, c.wd)
+		if f.text == "" { // "use get_time" after the question
+			f = newFacts(c.whole(), d.Name, c.wd)
+		}
+		return plannedCall{d.Name, buildArgs(d, nil, f, true)}, true
+	}
+	return plannedCall{}, false
+}
+
+// whole is the user's text as one clause.
+func (c *conversation) whole() clause {
+	qs := quotes(c.text)
+	return clause{text: c.text, plain: blank(c.text, qs), quoted: qs, rest: c.text}
+}
+
+// fallback is the call of mode ANY when nothing matches: the first tool
+// it may call, with arguments from its schema and the whole text.
+func (c *conversation) fallback() []plannedCall {
+	if len(c.tools) == 0 {
+		return nil
+	}
+	d := c.tools[0]
+	return []plannedCall{{d.Name, buildArgs(d, nil, newFacts(c.whole(), d.Name, c.wd), true)}}
 }
 
 func offline(ctx context.Context, req *Request) (*Turn, error) {
 	if wantsImage(req) {
 		return offlineImage(ctx, req), nil
 	}
-	if results := req.FunctionResponses(); len(results) > 0 {
-		return &Turn{Chunks: textChunks(summarise(results))}, nil
+	c := read(req)
+	say, calls := c.answer(c.plan(), req)
+	var names []string
+	for _, call := range calls {
+		names = append(names, call.name)
 	}
-	text := req.LastUserText()
-	candidates := matchIntent(text)
-	if len(candidates) == 0 {
-		return &Turn{Chunks: textChunks(greet(req))}, nil
-	}
-	in := candidates[0]
-	var decl *FunctionDeclaration
-	for _, c := range candidates {
-		if decl = findTool(req, c.tool); decl != nil {
-			in = c
-			break
-		}
-	}
-	if decl == nil {
-		return &Turn{Chunks: textChunks(fmt.Sprintf(
-			"I would use the `%s` tool for that, but this request declares no such tool. "+
-				"Start the server with the %s MCP server (for example `-mcpservers \"%s\"`) and ask again.",
-			in.tool, in.tool, in.tool))}, nil
-	}
-	args := map[string]any{paramName(decl, in.param): in.value}
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s %v %d", decl.Name, args, len(req.Contents)))
 	var chunks []Chunk
-	if tc := req.GenerationConfig; tc != nil && tc.ThinkingConfig != nil && tc.ThinkingConfig.IncludeThoughts {
-		chunks = append(chunks, Thought(fmt.Sprintf("The user asks for something the %s tool does; I will call it.", decl.Name)))
+	if tc := req.GenerationConfig; len(calls) > 0 && tc != nil && tc.ThinkingConfig != nil && tc.ThinkingConfig.IncludeThoughts {
+		chunks = append(chunks, Thought(fmt.Sprintf("The user asks for what %s does; I will call it.", strings.Join(names, " and "))))
 	}
-	chunks = append(chunks, Text(fmt.Sprintf("Calling `%s`.", decl.Name)))
-	chunks = append(chunks, Call(decl.Name, args,
-		"offline-"+hex.EncodeToString(sum[:6]),
-		base64.StdEncoding.EncodeToString(append([]byte("offline:"), sum[:]...))))
+	if len(calls) > 0 {
+		say = append(say, calling(names))
+	}
+	chunks = append(chunks, textChunks(strings.Join(say, "\n\n"))...)
+	if len(calls) > 0 {
+		chunks = append(chunks, callChunk(calls, len(req.Contents)))
+	}
 	return &Turn{Chunks: chunks}, nil
 }
 
-type intent struct {
-	tool, param string
-	value       any
+// answer decides the turn: the paragraphs to say, and the calls to make.
+func (c *conversation) answer(p plan, req *Request) (say []string, calls []plannedCall) {
+	if len(c.results) > 0 {
+		say = append(say, report(c.results))
+		if c.turns > 0 && c.turns <= len(p.steps) {
+			for _, ck := range p.steps[c.turns-1].checks {
+				if s := conclude(ck, c.results); s != "" {
+					say = append(say, s)
+				}
+			}
+		}
+	} else if c.mode != "ANY" {
+		for _, m := range p.missing {
+			say = append(say, fmt.Sprintf("I would use the `%s` tool for that, but this request declares no such tool. "+
+				"Start the server with the %s MCP server (for example `-mcpservers \"%s\"`) and ask again.", m, m, m))
+		}
+	}
+	pending := c.turns < len(p.steps)
+	switch {
+	case c.mode == "NONE" && len(c.results) == 0 && len(p.steps) > 0:
+		say = append(say, "Tool calls are turned off for this request (tool_choice \"none\", function calling mode NONE), so I only say what I would do: call "+wouldCall(p.steps[0])+".")
+	case c.mode == "NONE" && len(c.results) > 0 && pending:
+		say = append(say, "Tool calls are turned off for this request, so I stop here; next I would call "+wouldCall(p.steps[c.turns])+".")
+	case c.mode == "NONE":
+	case pending && (!c.failed() || c.mode == "ANY"):
+		calls = p.steps[c.turns].calls
+	case c.mode == "ANY" && len(p.steps) > 0:
+		calls = p.steps[0].calls
+	case c.mode == "ANY":
+		calls = c.fallback()
+	case pending:
+		say = append(say, "I stopped there: what comes next needed that call to succeed.")
+	}
+	if len(say) == 0 && len(calls) == 0 {
+		say = append(say, greet(req))
+	}
+	return say, calls
 }
 
-var (
-	runWord   = regexp.MustCompile(`(?i)\b(run|execute)\b\s*(.*)`)
-	backticks = regexp.MustCompile("`([^`]+)`")
-	sleepWord = regexp.MustCompile(`(?i)\b(sleep|pause|wait)\b`)
-	number    = regexp.MustCompile(`\d+(\.\d+)?`)
-	listWord  = regexp.MustCompile(`(?i)\b(list|ls)\b`)
-	readWord  = regexp.MustCompile(`(?i)\b(read|show|view|cat)\b`)
-	here      = regexp.MustCompile(`(?i)\b(current|this|working) (directory|folder|dir)\b`)
-	listing   = regexp.MustCompile(`(?i)\b(list|ls|files|contents|what is in|what's in)\b`)
-	pathWord  = regexp.MustCompile(`(?:^|\s)((?:~|\.{1,2})?/[^\s'"` + "`" + `,;]*|\.{1,2}|[\w.-]+/[^\s'"` + "`" + `,;]*|[\w-]+\.\w+)`)
-)
-
-// matchIntent returns the tool calls that would answer text, the preferred
-// first; the model makes the first whose tool is declared.
-func matchIntent(text string) []intent {
-	if m := runWord.FindStringSubmatch(text); m != nil {
-		cmd := ""
-		if b := backticks.FindStringSubmatch(text); b != nil {
-			cmd = b[1]
-		} else {
-			cmd = strings.TrimRight(strings.TrimSpace(m[2]), ".!?")
-		}
-		if cmd != "" {
-			return []intent{{"Bash", "command", cmd}}
+// failed reports whether a result the request ends with is an error.
+func (c *conversation) failed() bool {
+	for _, r := range c.results {
+		if _, isErr := r.Response["error"]; isErr {
+			return true
 		}
 	}
-	if sleepWord.MatchString(text) {
-		if n := number.FindString(text); n != "" {
-			v, _ := strconv.ParseFloat(n, 64)
-			return []intent{{"sleep", "seconds", v}}
-		}
-	}
-	if here.MatchString(text) && listing.MatchString(text) {
-		// LS takes absolute paths only, and the model does not know the
-		// tools' working directory: a shell or a glob finds it.
-		return []intent{{"Bash", "command", "pwd && ls -la"}, {"GlobTool", "pattern", "*"}, {"LS", "path", "."}}
-	}
-	if listWord.MatchString(text) {
-		if p := findPath(text); p != "" {
-			return []intent{{"LS", "path", p}}
-		}
-	}
-	if readWord.MatchString(text) {
-		if p := findPath(text); p != "" {
-			return []intent{{"View", "file_path", p}}
-		}
-	}
-	return nil
+	return false
 }
 
-func findPath(text string) string {
-	m := pathWord.FindStringSubmatch(text)
-	if m == nil {
-		return ""
+// callChunk puts the turn's calls in one chunk, as Gemini sends parallel
+// calls: each with an id, the first with a thought signature.
+func callChunk(calls []plannedCall, turn int) Chunk {
+	var ch Chunk
+	for i, call := range calls {
+		sum := sha256.Sum256(fmt.Appendf(nil, "%s %v %d %d", call.name, call.args, turn, i))
+		p := &Part{FunctionCall: &FunctionCall{ID: "offline-" + hex.EncodeToString(sum[:6]), Name: call.name, Args: call.args}}
+		if i == 0 {
+			p.ThoughtSignature = base64.StdEncoding.EncodeToString(append([]byte("offline:"), sum[:]...))
+		}
+		ch.Parts = append(ch.Parts, p)
 	}
-	return strings.TrimRight(m[1], ".!?:)")
+	return ch
+}
+
+// wouldCall describes the calls of a step for a sentence.
+func wouldCall(s step) string {
+	var out []string
+	for _, c := range s.calls {
+		out = append(out, describe(c.name, c.args))
+	}
+	return strings.Join(out, " and ")
 }
 
 // findTool returns the declaration named name, or PREFIX_name, ignoring case.
-func findTool(req *Request, name string) *FunctionDeclaration {
-	for _, d := range req.Declarations() {
+func findTool(decls []*FunctionDeclaration, name string) *FunctionDeclaration {
+	for _, d := range decls {
 		n := strings.ToLower(d.Name)
 		if n == strings.ToLower(name) || strings.HasSuffix(n, "_"+strings.ToLower(name)) {
 			return d
 		}
 	}
 	return nil
-}
-
-// paramName returns want if the declaration's schema has such a property
-// (or says nothing), else its only property.
-func paramName(d *FunctionDeclaration, want string) string {
-	schema := d.ParametersJSONSchema
-	if len(schema) == 0 {
-		schema = d.Parameters
-	}
-	var s struct {
-		Properties map[string]json.RawMessage `json:"properties"`
-	}
-	if json.Unmarshal(schema, &s) != nil || len(s.Properties) == 0 {
-		return want
-	}
-	if _, ok := s.Properties[want]; ok {
-		return want
-	}
-	if len(s.Properties) == 1 {
-		for k := range s.Properties {
-			return k
-		}
-	}
-	return want
 }
 
 func greet(req *Request) string {
@@ -189,63 +338,5 @@ func greet(req *Request) string {
 	}
 	var b strings.Builder
 	greeting.Execute(&b, struct{ Tools string }{strings.Join(names, ", ")})
-	return b.String()
-}
-
-// summarise reports each tool result, quoting its output trimmed.
-func summarise(results []*FunctionResponse) string {
-	var b strings.Builder
-	for i, r := range results {
-		if i > 0 {
-			b.WriteString("\n\n")
-		}
-		if msg, ok := r.Response["error"]; ok {
-			fmt.Fprintf(&b, "The `%s` tool reported an error:\n\n> %s", r.Name, quote(msg))
-			continue
-		}
-		out, ok := r.Response["output"]
-		if !ok {
-			out = r.Response
-		}
-		fmt.Fprintf(&b, "The `%s` tool answered:\n\n> %s", r.Name, quote(out))
-	}
-	return b.String()
-}
-
-const quoteLimit = 600
-
-// quote renders v as text for a Markdown quote, trimmed to quoteLimit bytes.
-func quote(v any) string {
-	s, ok := v.(string)
-	if !ok {
-		b, _ := json.Marshal(v)
-		s = string(b)
-	}
-	s = strings.TrimSpace(s)
-	if len(s) > quoteLimit {
-		cut := quoteLimit
-		for cut > 0 && s[cut]&0xC0 == 0x80 { // stay on a rune boundary
-			cut--
-		}
-		s = s[:cut] + " [...]"
-	}
-	return strings.ReplaceAll(s, "\n", "\n> ")
-}
-
-// textChunks splits s into chunks of a few words each, so streaming is
-// visible; joined, the chunks give s back.
-func textChunks(s string) []Chunk {
-	const words = 6
-	var chunks []Chunk
-	start, n := 0, 0
-	for i := 1; i < len(s); i++ {
-		if s[i] == ' ' && s[i-1] != ' ' {
-			n++
-			if n == words {
-				chunks = append(chunks, Text(s[start:i]))
-				start, n = i, 0
-			}
-		}
-	}
-	return append(chunks, Text(s[start:]))
+	return strings.TrimSpace(b.String())
 }

@@ -1,11 +1,8 @@
 package openaiserver
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -88,30 +85,13 @@ func TestVertexToolLoopNonStreaming(t *testing.T) {
 
 func TestVertexToolLoopStreamed(t *testing.T) {
 	c, _ := host(t, parallelNaps)
-	stream, err := c.CreateChatCompletionStream(t.Context(), goopenai.ChatCompletionRequest{
+	a := complete(t, c, goopenai.ChatCompletionRequest{
 		Model:    "gemini-2.5-flash|sleep",
 		Messages: []goopenai.ChatCompletionMessage{{Role: "user", Content: "Take two short naps."}},
 		Stream:   true,
 	})
-	require.NoError(t, err)
-	defer stream.Close()
-	var text strings.Builder
-	var finish goopenai.FinishReason
-	for {
-		chunk, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		require.NoError(t, err)
-		for _, ch := range chunk.Choices {
-			text.WriteString(ch.Delta.Content)
-			if ch.FinishReason != "" {
-				finish = ch.FinishReason
-			}
-		}
-	}
-	assert.Equal(t, "Both naps are over.", text.String())
-	assert.Equal(t, goopenai.FinishReasonStop, finish)
+	assert.Equal(t, "Both naps are over.", a.content)
+	assert.Equal(t, goopenai.FinishReasonStop, a.finish)
 }
 
 func TestVertexClientToolRoundTrip(t *testing.T) {

@@ -177,7 +177,7 @@ test('an answer streams, and a tool call shows as it starts and completes', asyn
 
   const answer = await answered(page);
   assert.equal(await answer.getAttribute('data-status'), 'done');
-  assert.match(await answer.locator('blockquote').innerText(), /Slept for 1 seconds/);
+  assert.match(await answer.locator('pre.code').innerText(), /Slept for 1 seconds/);
   assert.ok(await tool.evaluate((d) => d.open), 'an opened call stays open when the answer ends');
 
   assert.equal(rec.requests.length, 1);
@@ -373,8 +373,8 @@ test('markup in model text, tool output and user text never runs', async (t) => 
   // Everything shows as text instead.
   assert.match(await tool.locator('.tool-out.result').innerText(), /<img src=x onerror="window.__pwned=1;alert\(1\)">/);
   assert.match(await tool.locator('.tool-out.result').innerText(), /<script>window.__pwned=2;alert\(2\)<\/script>/);
-  assert.match(await answer.locator('blockquote').innerText(), /<img src=x onerror=/);
-  assert.match(await answer.locator('blockquote').innerText(), /<script>window.__pwned=2/);
+  assert.match(await answer.locator('pre.code').innerText(), /<img src=x onerror=/);
+  assert.match(await answer.locator('pre.code').innerText(), /<script>window.__pwned=2/);
   assert.match(await page.locator('.msg.user').first().innerText(), /<img src=x onerror=/);
 
   assert.deepEqual(rec.dialogs, []);
