@@ -127,6 +127,12 @@ func (a *Agent) Run(ctx context.Context, in Input, emit func(Event) error) error
 			return err
 		}
 		req.Messages = append(req.Messages, toolMessage(results))
+		// A forced tool call (tool_choice "required" or a named function)
+		// has been made and run: forcing it again would make the model call
+		// a tool on every turn, to the step limit. The next turns choose.
+		if req.ToolChoice.Mode == llm.ToolChoiceRequired || req.ToolChoice.Function != "" {
+			req.ToolChoice = llm.ToolChoice{}
+		}
 	}
 }
 

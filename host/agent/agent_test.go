@@ -232,3 +232,24 @@ func TestMixedTurnKeepsSignatureForClient(t *testing.T) {
 	assert.Equal(t, "call_c", calls[0].ID)
 	assert.Equal(t, []byte("sig"), calls[0].Signature, "the turn's signature goes back with the calls the client sees")
 }
+
+func TestForcedToolChoiceIsForcedOnce(t *testing.T) {
+	for name, choice := range map[string]llm.ToolChoice{
+		"required": {Mode: llm.ToolChoiceRequired},
+		"named":    {Function: "sleep"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := llmtest.New(llmtest.Calls(llm.ToolCall{ID: "c1", Name: "sleep", Arguments: json.RawMessage(`{}`)}), llmtest.Text("done"))
+			tools := &fakeTools{fn: func(context.Context, string, json.RawMessage) (*mcp.CallToolResult, error) { return textResult("slept"), nil }}
+			req := userRequest("sleep", "sleep")
+			req.ToolChoice = choice
+			_, err := run(t, agent.New(p, tools, nil), agent.Input{Request: req})
+			require.NoError(t, err)
+			reqs := p.Requests()
+			require.Len(t, reqs, 2)
+			assert.Equal(t, choice, reqs[0].ToolChoice, "the first turn is forced")
+			assert.Equal(t, llm.ToolChoice{}, reqs[1].ToolChoice, "once the forced call has run, the model chooses")
+			assert.Equal(t, choice, req.ToolChoice, "the caller's request is unchanged")
+		})
+	}
+}
