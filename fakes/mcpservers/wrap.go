@@ -3,6 +3,7 @@ package mcpservers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -172,4 +173,37 @@ func anySession(h http.Handler) http.Handler {
 		w.Header().Set("Mcp-Session-Id", "zoo-session")
 		h.ServeHTTP(w, r)
 	})
+}
+
+// mangleAllIDs answers every request under another id, the handshake's
+// included: numbers are shifted, strings suffixed.
+func mangleAllIDs(c mcp.Connection) mcp.Connection {
+	return &filter{Connection: c, write: func(m jsonrpc.Message) jsonrpc.Message {
+		if r, ok := m.(*jsonrpc.Response); ok {
+			switch id := r.ID.Raw().(type) {
+			case string:
+				r.ID, _ = jsonrpc.MakeID(id + "-mangled")
+			case int64:
+				r.ID, _ = jsonrpc.MakeID(float64(id + 1000))
+			case float64:
+				r.ID, _ = jsonrpc.MakeID(id + 1000)
+			}
+		}
+		return m
+	}}
+}
+
+// methodNotFoundAs answers an unknown method with another error code.
+func methodNotFoundAs(code int64) func(mcp.Connection) mcp.Connection {
+	return func(c mcp.Connection) mcp.Connection {
+		return &filter{Connection: c, write: func(m jsonrpc.Message) jsonrpc.Message {
+			if r, ok := m.(*jsonrpc.Response); ok {
+				var we *jsonrpc.Error
+				if errors.As(r.Error, &we) && we.Code == jsonrpc.CodeMethodNotFound {
+					r.Error = &jsonrpc.Error{Code: code, Message: we.Message}
+				}
+			}
+			return m
+		}}
+	}
 }
