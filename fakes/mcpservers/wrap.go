@@ -165,6 +165,20 @@ func unknownToolResult(c mcp.Connection) mcp.Connection {
 		}}
 }
 
+// refuseOrigin answers a request whose Origin is not the server's own
+// with the status, before the server sees it.
+func refuseOrigin(status int) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if o := r.Header.Get("Origin"); o != "" && o != "http://"+r.Host {
+				http.Error(w, "foreign origin", status)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+}
+
 // anySession issues a session id but accepts any, or none: it serves
 // every request statelessly.
 func anySession(h http.Handler) http.Handler {

@@ -71,6 +71,7 @@ func Defects() []Defect {
 		{Name: "wrong-error-code", Check: "jsonrpc-method-not-found", Doc: "answers an unknown method with -32600, not -32601", wrap: methodNotFoundAs(-32600)},
 		{Name: "unvalidated", Check: "tools-invalid-arguments", Doc: "its tool record runs whatever its arguments", record: true},
 		{Name: "bad-tool-name", Check: "tools-names", Doc: "a tool name has a space and a slash", server: badToolName},
+		{Name: "origin-400", Check: "http-origin", HTTP: true, Doc: "refuses a foreign Origin with 400, where 2025-11-25 asks for 403 (earlier revisions leave the status open)", http: refuseOrigin(http.StatusBadRequest)},
 
 		// Correct servers that a checker might wrongly flag.
 		{Name: "empty-version", Doc: "serverInfo.version is \"\", a string as the schema asks", wrap: emptyVersion},

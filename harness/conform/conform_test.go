@@ -122,7 +122,7 @@ func TestZoo(t *testing.T) {
 // TestFalseAlarms runs the correct servers of the zoo that do what a
 // checker might wrongly flag, and the defects whose finding is of a lower
 // level than their check's, and asserts the exact outcome of the check
-// concerned.
+// concerned. A server name ending in +http is that server over HTTP.
 func TestFalseAlarms(t *testing.T) {
 	opts := Options{CallTools: true, Timeout: 500 * time.Millisecond, Samples: 1}
 	for _, tc := range []struct {
@@ -146,12 +146,16 @@ func TestFalseAlarms(t *testing.T) {
 		{"unknown-tool-result", "tools-unknown", "", []Status{Warn}, ""},
 		{"bad-tool-name", "tools-names", "", []Status{Warn}, ""},
 		{"bad-tool-name", "tools-names", "2025-06-18", []Status{Skip}, ""},
+		{"origin-400", "http-origin", "2025-06-18", []Status{Pass}, ""},
+		{"correct+http", "http-session-required", "", []Status{Pass, Note}, ""},
 	} {
 		t.Run(tc.server+"/"+tc.check+tc.revision, func(t *testing.T) {
-			d, err := mcpservers.Lookup(tc.server)
+			name, overHTTP := strings.CutSuffix(tc.server, "+http")
+			d, err := mcpservers.Lookup(name)
 			if err != nil {
 				t.Fatal(err)
 			}
+			d.HTTP = d.HTTP || overHTTP
 			o := opts
 			o.Only, o.Revision = []string{tc.check, tc.after}, tc.revision
 			rep, err := Check(t.Context(), zooTarget(t, d), &o)

@@ -53,8 +53,11 @@
 //
 // then add one line to the list in checks.go, with its id, title, level,
 // spec section, the revisions and the transport it applies to (nil and ""
-// for all). p.fail records a finding with its evidence (a *message, raw
-// bytes, a string or an error); p.skip says why the check does not apply
+// for all), and above it, as a comment, the sentence of the specification
+// that gives the rule its level. p.fail records a finding with its
+// evidence (a *message, raw bytes, a string or an error) at the check's
+// level, p.warn one of a SHOULD rule, p.note one that breaks no rule;
+// p.skip says why the check does not apply
 // (a feature the server does not advertise). p.open and p.handshake start
 // a fresh connection; p.listTools and p.calls share what earlier checks
 // learned. Then add a server to the zoo in fakes/mcpservers that breaks
