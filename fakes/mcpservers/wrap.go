@@ -3,6 +3,7 @@ package mcpservers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -164,6 +165,20 @@ func unknownToolResult(c mcp.Connection) mcp.Connection {
 		}}
 }
 
+// refuseOrigin answers a request whose Origin is not the server's own
+// with the status, before the server sees it.
+func refuseOrigin(status int) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if o := r.Header.Get("Origin"); o != "" && o != "http://"+r.Host {
+				http.Error(w, "foreign origin", status)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+}
+
 // anySession issues a session id but accepts any, or none: it serves
 // every request statelessly.
 func anySession(h http.Handler) http.Handler {
@@ -172,4 +187,37 @@ func anySession(h http.Handler) http.Handler {
 		w.Header().Set("Mcp-Session-Id", "zoo-session")
 		h.ServeHTTP(w, r)
 	})
+}
+
+// mangleAllIDs answers every request under another id, the handshake's
+// included: numbers are shifted, strings suffixed.
+func mangleAllIDs(c mcp.Connection) mcp.Connection {
+	return &filter{Connection: c, write: func(m jsonrpc.Message) jsonrpc.Message {
+		if r, ok := m.(*jsonrpc.Response); ok {
+			switch id := r.ID.Raw().(type) {
+			case string:
+				r.ID, _ = jsonrpc.MakeID(id + "-mangled")
+			case int64:
+				r.ID, _ = jsonrpc.MakeID(float64(id + 1000))
+			case float64:
+				r.ID, _ = jsonrpc.MakeID(id + 1000)
+			}
+		}
+		return m
+	}}
+}
+
+// methodNotFoundAs answers an unknown method with another error code.
+func methodNotFoundAs(code int64) func(mcp.Connection) mcp.Connection {
+	return func(c mcp.Connection) mcp.Connection {
+		return &filter{Connection: c, write: func(m jsonrpc.Message) jsonrpc.Message {
+			if r, ok := m.(*jsonrpc.Response); ok {
+				var we *jsonrpc.Error
+				if errors.As(r.Error, &we) && we.Code == jsonrpc.CodeMethodNotFound {
+					r.Error = &jsonrpc.Error{Code: code, Message: we.Message}
+				}
+			}
+			return m
+		}}
+	}
 }

@@ -22,10 +22,12 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// A Defect is one way a server breaks the protocol.
+// A Defect is one way a server breaks the protocol, or, with no Check,
+// a server that does the correct thing a checker might wrongly flag.
 type Defect struct {
 	Name string
-	// Check is the id of the conform check that must find it.
+	// Check is the id of the conform check that must find it; empty
+	// means the server is correct and every check must pass it.
 	Check string
 	// HTTP says the defect shows only over streamable HTTP.
 	HTTP bool
@@ -37,6 +39,16 @@ type Defect struct {
 	stdout string                              // printed on stdout before serving
 	hang   bool                                // keeps running after stdin closes
 	http   func(http.Handler) http.Handler
+	// ownCancel says wrap answers cancellations itself, in place of
+	// dropCancelled.
+	ownCancel bool
+	// record adds the tool "record", which runs whatever its arguments.
+	record bool
+
+	// OnRecord, if set, is called with the arguments each time the tool
+	// "record" runs (in the servers that have it). It is how a test sees
+	// that a tool ran; it must be safe for concurrent use.
+	OnRecord func(args json.RawMessage)
 }
 
 // Correct names the server with no defect.
@@ -55,6 +67,19 @@ func Defects() []Defect {
 		{Name: "unknown-tool-result", Check: "tools-unknown", Doc: "an unknown tool gets an isError result, not an error", wrap: unknownToolResult},
 		{Name: "hangs-on-close", Check: "lifecycle-stdin-close", Doc: "keeps running after stdin closes", hang: true},
 		{Name: "any-session", Check: "http-session", HTTP: true, Doc: "accepts any session id over HTTP", http: anySession},
+		{Name: "wrong-ids-all", Check: "jsonrpc-ids", Doc: "answers every request, initialize included, under another id", wrap: mangleAllIDs},
+		{Name: "wrong-error-code", Check: "jsonrpc-method-not-found", Doc: "answers an unknown method with -32600, not -32601", wrap: methodNotFoundAs(-32600)},
+		{Name: "unvalidated", Check: "tools-invalid-arguments", Doc: "its tool record runs whatever its arguments", record: true},
+		{Name: "bad-tool-name", Check: "tools-names", Doc: "a tool name has a space and a slash", server: badToolName},
+		{Name: "origin-400", Check: "http-origin", HTTP: true, Doc: "refuses a foreign Origin with 400, where 2025-11-25 asks for 403 (earlier revisions leave the status open)", http: refuseOrigin(http.StatusBadRequest)},
+
+		// Correct servers that a checker might wrongly flag.
+		{Name: "empty-version", Doc: "serverInfo.version is \"\", a string as the schema asks", wrap: emptyVersion},
+		{Name: "ref-schema", Doc: "input schemas with $ref into $defs and definitions, recursive ones too", server: refSchema},
+		{Name: "long-progress", Doc: "a tool outlives any exchange timeout, sending progress all along", server: longProgress},
+		{Name: "cancel-race", Doc: "a call completes just as its cancellation arrives", wrap: raceCancel, ownCancel: true},
+		{Name: "strict-prompt", Doc: "its prompt refuses an argument value it does not know", server: strictPrompt},
+		{Name: "legacy-http", HTTP: true, Doc: "claims no 2026-07-28: server/discover gets HTTP 400 with no id, as before initialize", http: refuseDiscover},
 	}
 }
 
@@ -69,10 +94,14 @@ func Lookup(name string) (Defect, error) {
 }
 
 func (d Defect) newServer() *mcp.Server {
+	s := newCorrect()
 	if d.server != nil {
-		return d.server()
+		s = d.server()
 	}
-	return newCorrect()
+	if d.record {
+		addRecord(s, d.OnRecord)
+	}
+	return s
 }
 
 // ServeStdio serves the defect's server on stdin and stdout until stdin
@@ -88,7 +117,7 @@ func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 	if d.wrap != nil {
 		wrap = chain(d.wrap, wrap)
 	}
-	if d.Name == "ignores-cancel" {
+	if d.Name == "ignores-cancel" || d.ownCancel {
 		wrap = d.wrap
 	}
 	t = &wrapped{Transport: t, wrap: wrap}
@@ -103,7 +132,9 @@ func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 func (d Defect) Handler() http.Handler {
 	s := d.newServer()
 	var h http.Handler = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, &mcp.StreamableHTTPOptions{
-		Stateless: d.http != nil,
+		// anySession drops the session id of every request: only a
+		// stateless server can serve them.
+		Stateless: d.Name == "any-session",
 		// Refuse foreign origins, against DNS rebinding.
 		CrossOriginProtection: http.NewCrossOriginProtection(),
 	})
@@ -141,22 +172,28 @@ func echo(_ context.Context, _ *mcp.CallToolRequest, in echoIn) (*mcp.CallToolRe
 func addSlow(s *mcp.Server) {
 	mcp.AddTool(s, &mcp.Tool{Name: "slow", Description: "waits, reporting progress, until the time is up or the call is cancelled"},
 		func(ctx context.Context, req *mcp.CallToolRequest, in slowIn) (*mcp.CallToolResult, any, error) {
-			tick := time.NewTicker(10 * time.Millisecond)
-			defer tick.Stop()
-			deadline := time.After(time.Duration(in.Seconds * float64(time.Second)))
-			for i := 1; ; i++ {
-				select {
-				case <-ctx.Done():
-					return nil, nil, ctx.Err()
-				case <-deadline:
-					return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "done"}}}, nil, nil
-				case <-tick.C:
-					if tok := req.Params.GetProgressToken(); tok != nil {
-						req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: tok, Progress: float64(i)})
-					}
-				}
-			}
+			return work(ctx, req, time.Duration(in.Seconds*float64(time.Second)))
 		})
+}
+
+// work waits for d or until ctx ends, reporting progress every 10ms to a
+// caller that sent a progress token.
+func work(ctx context.Context, req *mcp.CallToolRequest, d time.Duration) (*mcp.CallToolResult, any, error) {
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(d)
+	for i := 1; ; i++ {
+		select {
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		case <-deadline:
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "done"}}}, nil, nil
+		case <-tick.C:
+			if tok := req.Params.GetProgressToken(); tok != nil {
+				req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: tok, Progress: float64(i)})
+			}
+		}
+	}
 }
 
 func addResourceAndPrompt(s *mcp.Server) {
@@ -194,6 +231,30 @@ func badStructured() *mcp.Server {
 func badInputSchema() *mcp.Server {
 	s := newCorrect()
 	s.AddTool(&mcp.Tool{Name: "broken", Description: "has a broken inputSchema", InputSchema: json.RawMessage(`{"type":"object","properties":{"x":{"type":"strnig"}}}`)},
+		func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "ok"}}}, nil
+		})
+	return s
+}
+
+// addRecord adds the tool record, which does not validate its input: it
+// runs, and tells onRun, whatever its arguments.
+func addRecord(s *mcp.Server, onRun func(json.RawMessage)) {
+	schema := json.RawMessage(`{"type":"object","properties":{"path":{"type":"string"}},"required":["path"],"additionalProperties":false}`)
+	s.AddTool(&mcp.Tool{Name: "record", Description: "records that it ran", InputSchema: schema},
+		func(_ context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			if onRun != nil {
+				onRun(req.Params.Arguments)
+			}
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "recorded"}}}, nil
+		})
+}
+
+// badToolName is the correct server plus a tool whose name breaks the
+// characters SEP-986 allows.
+func badToolName() *mcp.Server {
+	s := newCorrect()
+	s.AddTool(&mcp.Tool{Name: "bad name/x", Description: "has a name with a space and a slash", InputSchema: json.RawMessage(`{"type":"object"}`)},
 		func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "ok"}}}, nil
 		})

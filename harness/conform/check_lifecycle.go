@@ -28,8 +28,8 @@ func checkInitialize(ctx context.Context, p *probe) {
 			p.fail(m, "initialize at %s: no protocolVersion", rev)
 		case res.Capabilities == nil:
 			p.fail(m, "initialize at %s: no capabilities object", rev)
-		case res.ServerInfo == nil || res.ServerInfo.Name == "" || res.ServerInfo.Version == "":
-			p.fail(m, "initialize at %s: serverInfo needs a name and a version", rev)
+		case !hasServerInfo(m):
+			p.fail(m, "initialize at %s: serverInfo needs a name and a version, both strings", rev)
 		case res.ProtocolVersion == rev:
 			p.report.Server.Revisions = append(p.report.Server.Revisions, rev)
 		case !slices.Contains(Revisions(), res.ProtocolVersion) && res.ProtocolVersion < rev:
@@ -39,6 +39,19 @@ func checkInitialize(ctx context.Context, p *probe) {
 	if len(p.report.Server.Revisions) == 0 && p.res.Status == Pass {
 		p.fail(nil, "the server echoed none of the revisions %v", Revisions()[:4])
 	}
+}
+
+// hasServerInfo reports whether an initialize result carries the
+// serverInfo the schema requires: an Implementation, whose name and
+// version are strings, which may be empty.
+func hasServerInfo(m *message) bool {
+	var res struct {
+		ServerInfo *struct {
+			Name    *string `json:"name"`
+			Version *string `json:"version"`
+		} `json:"serverInfo"`
+	}
+	return json.Unmarshal(m.Result, &res) == nil && res.ServerInfo != nil && res.ServerInfo.Name != nil && res.ServerInfo.Version != nil
 }
 
 // evOr returns the message as evidence, or the error when there is none.
@@ -77,8 +90,12 @@ func checkVersionNegotiation(ctx context.Context, p *probe) {
 	}
 }
 
-// checkDiscover probes the stateless revision. A server that does not
-// offer it answers server/discover with an error, and the check skips.
+// checkDiscover probes the stateless revision, which applies only to a
+// server that claims it: one whose server/discover lists it. Any other
+// answer, an error, an HTTP refusal or silence, is how a legacy server
+// rightly meets server/discover ("The server returns any other error, or
+// does not respond within a reasonable timeout: the server is legacy"),
+// unless the error itself lists 2026-07-28 among the supported versions.
 func checkDiscover(ctx context.Context, p *probe) {
 	s, err := p.open()
 	if err != nil {
@@ -89,14 +106,14 @@ func checkDiscover(ctx context.Context, p *probe) {
 	res, m, err := p.discover(ctx, s)
 	var rpcErr *rpcError
 	switch {
-	case errors.As(err, &rpcErr):
-		p.skip("the server does not offer %s: %v", revStateless, rpcErr)
+	case errors.As(err, &rpcErr) && slices.Contains(supportedIn(rpcErr), revStateless):
+		p.fail(m, "server/discover got an error that lists %s as supported", revStateless)
 		return
 	case errors.Is(err, errNoStateless):
 		p.skip("%v", err)
 		return
-	case err != nil && m == nil:
-		p.fail(err, "server/discover: %v", err)
+	case err != nil && (m == nil || m.Error != nil):
+		p.skip("the server does not claim %s: server/discover: %v", revStateless, err)
 		return
 	case err != nil:
 		p.fail(m, "%v", err)
@@ -105,8 +122,9 @@ func checkDiscover(ctx context.Context, p *probe) {
 	if res.Capabilities == nil {
 		p.fail(m, "server/discover: no capabilities object")
 	}
-	if res.ServerInfo == nil || res.ServerInfo.Name == "" {
-		p.fail(m, "server/discover: no serverInfo in _meta")
+	if res.ServerInfo == nil {
+		// "Servers SHOULD include this field."
+		p.warn(m, "server/discover: no serverInfo in _meta")
 	}
 	p.report.Server.Revisions = append(p.report.Server.Revisions, revStateless)
 	// Without initialize, a request that carries its _meta must work.
@@ -116,6 +134,16 @@ func checkDiscover(ctx context.Context, p *probe) {
 			p.fail(evOr(lm, err), "a stateless tools/list with the per-request _meta failed")
 		}
 	}
+}
+
+// supportedIn returns the versions an UnsupportedProtocolVersionError
+// lists in its data.supported, if it has any.
+func supportedIn(e *rpcError) []string {
+	var data struct {
+		Supported []string `json:"supported"`
+	}
+	json.Unmarshal(e.Data, &data)
+	return data.Supported
 }
 
 // checkBeforeInitialize sends tools/list on a fresh connection.

@@ -29,10 +29,10 @@ type Options struct {
 	// Only and Skip select checks by id; entries are path.Match patterns
 	// ("tools-*"). Empty Only means every check.
 	Only, Skip []string
-	// CallTools allows calling every tool with generated arguments.
-	// Without it, tools are called only when named in AllowTools, and the
-	// other tools are probed only with invalid arguments and at schema
-	// level: calling a tool may change the user's machine.
+	// CallTools allows calling every tool, with generated arguments
+	// and with invalid ones. Without it, tools are called only when named
+	// in AllowTools, and the others are judged at schema level only:
+	// calling a tool may change the user's machine.
 	CallTools  bool
 	AllowTools []string
 	// Timeout bounds each exchange; zero means 5s.
@@ -80,7 +80,15 @@ func Check(ctx context.Context, tgt target.Target, opts *Options) (*Report, erro
 	r := &run{tgt: tgt, opts: o, report: &Report{Target: tgt.String()}}
 	defer r.closeAll()
 	if err := r.connect(ctx); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, tgt, err)
+		var mis *misanswered
+		if !errors.As(err, &mis) {
+			return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, tgt, err)
+		}
+		// The server answered, under another id: that is a finding, and
+		// no session to run the other checks in.
+		r.report.Results = r.misansweredResults(mis)
+		r.report.Duration = time.Since(start)
+		return r.report, nil
 	}
 	for _, c := range checks() {
 		r.report.Results = append(r.report.Results, r.runCheck(ctx, c))
@@ -251,6 +259,12 @@ func (r *run) connect(ctx context.Context) error {
 	}
 	s, res, _, err := r.handshake(ctx, rev)
 	if err != nil {
+		if s != nil && errors.Is(err, errTimeout) {
+			_, answers, _, _ := s.snapshot()
+			for _, m := range answers {
+				return &misanswered{method: handshakeMethod(rev), answer: m}
+			}
+		}
 		return err
 	}
 	if !slices.Contains(Revisions(), res.ProtocolVersion) {
@@ -263,6 +277,44 @@ func (r *run) connect(ctx context.Context) error {
 		r.report.Server.Name, r.report.Server.Version = res.ServerInfo.Name, res.ServerInfo.Version
 	}
 	return nil
+}
+
+func handshakeMethod(rev string) string {
+	if legacy(rev) {
+		return "initialize"
+	}
+	return "server/discover"
+}
+
+// misanswered is a handshake whose only answer came under another id.
+type misanswered struct {
+	method string
+	answer *message
+}
+
+func (e *misanswered) Error() string {
+	return fmt.Sprintf("%s was answered under another id: %s", e.method, e.answer)
+}
+
+// misansweredResults reports a handshake answered under the wrong id: a
+// jsonrpc-ids failure, whatever the selection, since it is why no other
+// check could run.
+func (r *run) misansweredResults(mis *misanswered) []Result {
+	var res initResult
+	if decode(mis.answer, &res) == nil && res.ServerInfo != nil {
+		r.report.Server.Name, r.report.Server.Version = res.ServerInfo.Name, res.ServerInfo.Version
+	}
+	var results []Result
+	for _, c := range checks() {
+		result := Result{ID: c.id, Title: c.title, Level: c.level, Spec: c.spec, Status: Skip, Reason: "no session: " + mis.Error()}
+		if c.id == "jsonrpc-ids" {
+			p := &probe{run: r, res: &result}
+			result.Status, result.Reason = Pass, ""
+			p.fail(mis.answer, "%s got its only answer under id %s, not the request's", mis.method, mis.answer.ID)
+		}
+		results = append(results, result)
+	}
+	return results
 }
 
 // runCheck runs one check if it applies and is selected.
@@ -311,10 +363,30 @@ type probe struct {
 	res *Result
 }
 
-// fail records a finding; ev is the evidence: a *message, raw bytes, a
-// string or nil.
+// fail records a finding at the check's level; ev is the evidence: a
+// *message, raw bytes, a string, an error or nil.
 func (p *probe) fail(ev any, format string, args ...any) {
-	f := Finding{Message: fmt.Sprintf(format, args...)}
+	p.record(p.res.Level, ev, format, args...)
+}
+
+// warn records a finding of a SHOULD rule, in a check whose main rule
+// may be a MUST: it warns, and fails nothing.
+func (p *probe) warn(ev any, format string, args ...any) {
+	level := Should
+	if p.res.Level == Info {
+		level = Info
+	}
+	p.record(level, ev, format, args...)
+}
+
+// note records an informative finding, which breaks no rule.
+func (p *probe) note(ev any, format string, args ...any) {
+	p.record(Info, ev, format, args...)
+}
+
+// record adds a finding at level; the status is that of the gravest.
+func (p *probe) record(level Level, ev any, format string, args ...any) {
+	f := Finding{Level: level, Message: fmt.Sprintf(format, args...)}
 	switch ev := ev.(type) {
 	case *message:
 		if ev != nil {
@@ -328,10 +400,8 @@ func (p *probe) fail(ev any, format string, args ...any) {
 		f.Evidence = ev.Error()
 	}
 	p.res.Findings = append(p.res.Findings, f)
-	if p.res.Level == Must {
-		p.res.Status = Fail
-	} else {
-		p.res.Status = Warn
+	if st := level.status(); st.graver(p.res.Status) {
+		p.res.Status = st
 	}
 }
 

@@ -3,10 +3,11 @@
 // [Check] drives a server, a command over stdio or a streamable HTTP URL
 // (a [target.Target]), through a list of checks and returns a [Report]
 // with every finding; it never stops at the first. Each check has an id
-// ("tools-unknown"), a title, the revisions it applies to, a level (MUST
-// or SHOULD: a broken MUST rule fails the check, a broken SHOULD rule
-// warns) and the section of the specification it enforces. A finding
-// quotes the message that broke the rule.
+// ("tools-unknown"), a title, the revisions it applies to, a level (MUST,
+// SHOULD or INFO: a broken MUST rule fails the check, a broken SHOULD
+// rule warns, an INFO finding is a note) and the section of the
+// specification it enforces. A finding quotes the message that broke the
+// rule.
 //
 // The checker speaks raw JSON-RPC (session.go, over stdio.go or http.go)
 // rather than through an SDK client, since a client hides exactly what the
@@ -17,11 +18,21 @@
 // others share the main session, opened at the newest revision the server
 // accepts (or [Options.Revision]).
 //
-// Tools are called with arguments generated from their input schema only
-// when the user allows it ([Options.CallTools], [Options.AllowTools]):
-// calling Bash with made-up arguments on someone's machine is not
-// acceptable. Without permission, tools are probed with invalid arguments
-// only, which a server must refuse before acting.
+// Tools are called, with arguments generated from their input schema or
+// with arguments it rejects, only when the user allows it
+// ([Options.CallTools], [Options.AllowTools]): calling Bash with made-up
+// arguments on someone's machine is not acceptable, and a server that
+// does not validate its input would run a tool with invalid ones too.
+// Without permission, tools are judged from tools/list, and an unknown
+// tool's name is the only one called.
+//
+// Each check has the level the specification gives its rule: MUST,
+// SHOULD, or INFO for what breaks no rule of the server's (a client's
+// SHOULD NOT, a behaviour no rule asks for) but is worth showing. A check
+// whose rule is a MUST may find a lesser fault, such as a wrong error
+// code where only the error is required; that finding has its own level.
+// A broken MUST fails the check, a SHOULD warns, an INFO finding is a
+// note, which fails nothing.
 //
 // # Adding a check
 //
@@ -42,8 +53,11 @@
 //
 // then add one line to the list in checks.go, with its id, title, level,
 // spec section, the revisions and the transport it applies to (nil and ""
-// for all). p.fail records a finding with its evidence (a *message, raw
-// bytes, a string or an error); p.skip says why the check does not apply
+// for all), and above it, as a comment, the sentence of the specification
+// that gives the rule its level. p.fail records a finding with its
+// evidence (a *message, raw bytes, a string or an error) at the check's
+// level, p.warn one of a SHOULD rule, p.note one that breaks no rule;
+// p.skip says why the check does not apply
 // (a feature the server does not advertise). p.open and p.handshake start
 // a fresh connection; p.listTools and p.calls share what earlier checks
 // learned. Then add a server to the zoo in fakes/mcpservers that breaks

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -74,7 +75,7 @@ func (l *httpLink) send(ctx context.Context, data []byte) error {
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		done <- l.exchange(req)
+		done <- l.exchange(req, requestID(data))
 	}()
 	select {
 	case err := <-done:
@@ -85,8 +86,12 @@ func (l *httpLink) send(ctx context.Context, data []byte) error {
 }
 
 // exchange performs one POST and delivers its answer to frames. The error
-// is returned as soon as the status is known; an SSE stream goes on.
-func (l *httpLink) exchange(req *http.Request) error {
+// is returned as soon as the status is known; an SSE stream goes on. An
+// error status is a *statusError unless its JSON body answers the
+// request by its id: a body without one ({"id": null} from a server that
+// refused the request before reading it) answers nothing the session
+// could wait for.
+func (l *httpLink) exchange(req *http.Request, id json.RawMessage) error {
 	resp, err := l.client.Do(req)
 	if err != nil {
 		return fmt.Errorf("posting to %s: %w", l.url, err)
@@ -107,7 +112,7 @@ func (l *httpLink) exchange(req *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("reading the answer of %s: %w", l.url, err)
 	}
-	if ct == "application/json" && len(bytes.TrimSpace(body)) > 0 {
+	if ct == "application/json" && len(bytes.TrimSpace(body)) > 0 && (resp.StatusCode < 300 || answers(body, id)) {
 		l.push(body)
 		return nil
 	}
@@ -115,6 +120,25 @@ func (l *httpLink) exchange(req *http.Request) error {
 		return &statusError{resp.StatusCode, evidence(body)}
 	}
 	return nil
+}
+
+// requestID returns the id of a request frame, or nil.
+func requestID(data []byte) json.RawMessage {
+	var m struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(data, &m) != nil || string(m.ID) == "null" {
+		return nil
+	}
+	return m.ID
+}
+
+// answers reports whether a frame holds a response to the request id.
+func answers(body []byte, id json.RawMessage) bool {
+	msgs, _, ok := parseFrame(body)
+	return ok && id != nil && slices.ContainsFunc(msgs, func(m *message) bool {
+		return m.isResponse() && idKey(m.ID) == idKey(id)
+	})
 }
 
 // statusError is an HTTP answer that carried no JSON-RPC message.

@@ -10,7 +10,21 @@ type Level string
 const (
 	Must   Level = "MUST"
 	Should Level = "SHOULD"
+	// Info is a fact worth showing that breaks no rule of the server's:
+	// it never fails nor warns.
+	Info Level = "INFO"
 )
+
+// status is the outcome of a check whose gravest finding has the level.
+func (l Level) status() Status {
+	switch l {
+	case Must:
+		return Fail
+	case Should:
+		return Warn
+	}
+	return Note
+}
 
 // A Status is the outcome of one check.
 type Status string
@@ -19,8 +33,15 @@ const (
 	Pass Status = "pass"
 	Fail Status = "fail" // a MUST rule is broken
 	Warn Status = "warn" // a SHOULD rule is broken
+	Note Status = "note" // only informative findings, which fail nothing
 	Skip Status = "skip" // the check does not apply, or was not asked for
 )
+
+// graver reports whether s is a worse outcome than t.
+func (s Status) graver(t Status) bool {
+	rank := map[Status]int{Note: 1, Warn: 2, Fail: 3}
+	return rank[s] > rank[t]
+}
 
 // A Report is everything one run of [Check] found.
 type Report struct {
@@ -51,8 +72,11 @@ type Result struct {
 	Duration time.Duration `json:"duration"`
 }
 
-// A Finding is one broken rule, with the message that broke it.
+// A Finding is one broken rule, with the message that broke it. Its
+// level is the check's, or lower when the check found a lesser fault
+// (a wrong error code where an error is a MUST and its code a SHOULD).
 type Finding struct {
+	Level    Level  `json:"level"`
 	Message  string `json:"message"`
 	Evidence string `json:"evidence,omitempty"`
 }

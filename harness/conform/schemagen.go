@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/google/jsonschema-go/jsonschema"
@@ -30,13 +32,15 @@ func compileSchema(raw json.RawMessage) (*jsonschema.Resolved, error) {
 // validArgs builds arguments that satisfy the input schema, as small as
 // possible: required properties only, the smallest allowed values. With
 // long, numbers are larger (up to 10), to make a tool such as sleep run
-// long enough to be cancelled.
+// long enough to be cancelled. Local references ("#/$defs/point") are
+// followed.
 func validArgs(raw json.RawMessage, long bool) (map[string]any, error) {
 	var schema map[string]any
 	if err := json.Unmarshal(raw, &schema); err != nil {
 		return nil, err
 	}
-	v, err := generate(schema, long, 0)
+	g := &generator{root: schema, long: long}
+	v, err := g.generate(schema, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +68,68 @@ func schemaType(s map[string]any) string {
 	return ""
 }
 
-func generate(s map[string]any, long bool, depth int) (any, error) {
+// maxRefs bounds a chain of references, so that "$ref"s that only point
+// at each other cannot loop.
+const maxRefs = 32
+
+// deref follows the "$ref" of s, if any, to the schema it names in root.
+// Only local references (a JSON pointer after "#") are followed: the
+// checker fetches nothing.
+func deref(root, s map[string]any) (map[string]any, error) {
+	for range maxRefs {
+		ref, ok := s["$ref"].(string)
+		if !ok {
+			return s, nil
+		}
+		target, err := pointer(root, ref)
+		if err != nil {
+			return nil, err
+		}
+		s = target
+	}
+	return nil, fmt.Errorf("more than %d $ref in a row: a reference cycle", maxRefs)
+}
+
+// pointer resolves a local reference, "#" or "#/json/pointer", in root.
+func pointer(root map[string]any, ref string) (map[string]any, error) {
+	rest, ok := strings.CutPrefix(ref, "#")
+	if !ok || (rest != "" && !strings.HasPrefix(rest, "/")) {
+		return nil, fmt.Errorf("$ref %q is not a local JSON pointer, which the generator does not follow", ref)
+	}
+	var cur any = root
+	for _, tok := range strings.Split(rest, "/")[1:] {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		var next any
+		switch c := cur.(type) {
+		case map[string]any:
+			next = c[tok]
+		case []any:
+			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(c) {
+				next = c[i]
+			}
+		}
+		if next == nil {
+			return nil, fmt.Errorf("$ref %q points at nothing", ref)
+		}
+		cur = next
+	}
+	s, ok := cur.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("$ref %q does not point at a schema", ref)
+	}
+	return s, nil
+}
+
+// A generator builds a value valid against a schema within root.
+type generator struct {
+	root map[string]any
+	long bool
+	// expanding holds the references being generated, outermost first: a
+	// reference met again within itself has no finite instance.
+	expanding []string
+}
+
+func (g *generator) generate(s map[string]any, depth int) (any, error) {
 	if depth > 8 {
 		return nil, fmt.Errorf("the schema is too deep to generate a value")
 	}
@@ -74,16 +139,25 @@ func generate(s map[string]any, long bool, depth int) (any, error) {
 	if e, ok := s["enum"].([]any); ok && len(e) > 0 {
 		return e[0], nil
 	}
-	if d, ok := s["default"]; ok && !long {
+	if d, ok := s["default"]; ok && !g.long {
 		return d, nil
 	}
-	if _, ok := s["$ref"]; ok {
-		return nil, fmt.Errorf("the schema uses $ref, which the generator does not follow")
+	if ref, ok := s["$ref"].(string); ok {
+		if slices.Contains(g.expanding, ref) {
+			return nil, fmt.Errorf("$ref %q requires itself: no finite value satisfies it", ref)
+		}
+		target, err := pointer(g.root, ref)
+		if err != nil {
+			return nil, err
+		}
+		g.expanding = append(g.expanding, ref)
+		defer func() { g.expanding = g.expanding[:len(g.expanding)-1] }()
+		return g.generate(target, depth+1)
 	}
 	for _, k := range []string{"anyOf", "oneOf", "allOf"} {
 		if alts, ok := s[k].([]any); ok && len(alts) > 0 {
 			if alt, ok := alts[0].(map[string]any); ok {
-				return generate(alt, long, depth+1)
+				return g.generate(alt, depth+1)
 			}
 		}
 	}
@@ -102,7 +176,7 @@ func generate(s map[string]any, long bool, depth int) (any, error) {
 			hi = m - 1
 		}
 		v := 0.0
-		if long {
+		if g.long {
 			v = 10
 		}
 		v = math.Max(lo, math.Min(hi, v))
@@ -122,7 +196,7 @@ func generate(s map[string]any, long bool, depth int) (any, error) {
 			if ps == nil {
 				ps = map[string]any{}
 			}
-			v, err := generate(ps, long, depth+1)
+			v, err := g.generate(ps, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -137,7 +211,7 @@ func generate(s map[string]any, long bool, depth int) (any, error) {
 		items, _ := s["items"].(map[string]any)
 		out := []any{}
 		for range n {
-			v, err := generate(items, long, depth+1)
+			v, err := g.generate(items, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -190,7 +264,8 @@ func invalidArgs(raw json.RawMessage) (args map[string]any, why string, ok bool)
 	sort.Strings(names)
 	for _, name := range names {
 		ps, _ := props[name].(map[string]any)
-		if ps == nil {
+		ps, err := deref(s, ps)
+		if ps == nil || err != nil {
 			continue
 		}
 		if wrong, ok := wrongValue(schemaType(ps)); ok {

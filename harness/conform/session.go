@@ -36,6 +36,7 @@ type session struct {
 	strays  []*message          // answers to no request of ours
 	batches [][]*message        // frames that were batches
 	noise   [][]byte            // frames that were not JSON-RPC
+	arrived int                 // messages received so far
 	closed  bool
 	stop    chan struct{}
 	once    sync.Once
@@ -73,6 +74,8 @@ func (s *session) receive(data []byte) {
 			s.batches = append(s.batches, msgs)
 		}
 		for _, m := range msgs {
+			s.arrived++
+			m.arrival = s.arrived
 			switch {
 			case m.isResponse():
 				s.answers[idKey(m.ID)] = m
@@ -187,12 +190,37 @@ func (s *session) call(ctx context.Context, method string, params any) (*message
 	return s.callID(ctx, s.newID(), method, params)
 }
 
-// callID is call with a chosen id.
+// callID is call with a chosen id. A request whose params carry a
+// _meta.progressToken is awaited with awaitProgress, up to
+// maxCallTimeouts exchange timeouts.
 func (s *session) callID(ctx context.Context, id json.RawMessage, method string, params any) (*message, error) {
 	if err := s.link.send(ctx, s.request(id, method, params)); err != nil {
 		return nil, fmt.Errorf("sending %s: %w", method, err)
 	}
+	if token := progressTokenIn(params); token != nil {
+		return s.awaitProgress(ctx, id, token, maxCallTimeouts*s.timeout)
+	}
 	return s.await(ctx, id)
+}
+
+// maxCallTimeouts bounds a request that keeps receiving progress, in
+// exchange timeouts: progress resets the deadline, up to this many.
+const maxCallTimeouts = 10
+
+// progressTokenIn returns the progress token of request params built by
+// the checks, or nil.
+func progressTokenIn(params any) json.RawMessage {
+	p, _ := params.(map[string]any)
+	meta, _ := p["_meta"].(map[string]any)
+	token, ok := meta["progressToken"]
+	if !ok {
+		return nil
+	}
+	data, err := json.Marshal(token)
+	if err != nil {
+		return nil
+	}
+	return data
 }
 
 // await waits for the answer to the request with this id and takes it.
@@ -210,6 +238,59 @@ func (s *session) await(ctx context.Context, id json.RawMessage) (*message, erro
 	delete(s.answers, key)
 	s.mu.Unlock()
 	return m, nil
+}
+
+// awaitProgress is await whose deadline starts again on every progress
+// notification for token, as the lifecycle allows ("Implementations MAY
+// choose to reset the timeout clock when receiving a progress
+// notification corresponding to the request"), but never past limit in
+// all ("implementations SHOULD always enforce a maximum timeout").
+func (s *session) awaitProgress(ctx context.Context, id, token json.RawMessage, limit time.Duration) (*message, error) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	key, tok := idKey(id), idKey(token)
+	s.mu.Lock()
+	from := len(s.notes)
+	s.mu.Unlock()
+	for {
+		var m *message
+		progressed := false
+		err := s.wait(ctx, s.timeout, func() bool {
+			if m = s.answers[key]; m != nil {
+				return true
+			}
+			for _, n := range s.notes[from:] {
+				if t, ok := progressTokenOf(n); ok && idKey(t) == tok {
+					progressed = true
+				}
+			}
+			from = len(s.notes)
+			return progressed
+		})
+		switch {
+		case err != nil:
+			return nil, err
+		case m != nil:
+			s.mu.Lock()
+			delete(s.answers, key)
+			s.mu.Unlock()
+			return m, nil
+		}
+	}
+}
+
+// progressTokenOf returns the token of a progress notification.
+func progressTokenOf(m *message) (json.RawMessage, bool) {
+	if m.Method != "notifications/progress" {
+		return nil, false
+	}
+	var p struct {
+		Token json.RawMessage `json:"progressToken"`
+	}
+	if json.Unmarshal(m.Params, &p) != nil || len(p.Token) == 0 {
+		return nil, false
+	}
+	return p.Token, true
 }
 
 // notify sends a notification.

@@ -164,7 +164,9 @@ type callResult struct {
 	IsError           bool              `json:"isError"`
 }
 
-// callTool calls a tool and decodes its result.
+// callTool calls a tool and decodes its result. When meta holds a
+// progressToken, each progress notification for it gives the call
+// another exchange timeout (see callID).
 func callTool(ctx context.Context, s *session, name string, args any, meta map[string]any) (*message, *callResult, error) {
 	params := map[string]any{"name": name, "arguments": args}
 	if meta != nil {

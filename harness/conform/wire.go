@@ -17,7 +17,8 @@ type message struct {
 	Result  json.RawMessage `json:"result,omitempty"`
 	Error   *rpcError       `json:"error,omitempty"`
 
-	raw []byte
+	raw     []byte
+	arrival int // the order in which its session received it, from 1
 }
 
 // rpcError is a JSON-RPC error object.

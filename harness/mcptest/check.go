@@ -37,10 +37,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&opts.Timeout, "exchange-timeout", 0, "give up on one exchange after `DURATION` (default 5s)")
 	fs.Usage = usageFunc(fs, "mcptest check [flags] (-- command [args...] | --url URL)", `Check that a server follows the MCP specification: lifecycle, JSON-RPC,
 tools, resources, prompts, and the streamable HTTP rules. A line per check
-says pass, fail (a MUST rule is broken), warn (a SHOULD rule) or skip.
+says pass, fail (a MUST rule is broken), warn (a SHOULD rule), note
+(something worth knowing that breaks no rule) or skip.
 
-Tools are called with generated arguments only when allowed (--call-tools
-or --allow-tool): otherwise they are probed with invalid arguments only.
+Tools are called, with generated arguments and with invalid ones, only
+when allowed (--call-tools or --allow-tool): otherwise they are judged from
+tools/list alone.
 
 Exit status: 0 when every MUST check passes, 1 when one fails (or a
 baseline entry is stale), 2 when the server could not be run.
@@ -162,14 +164,18 @@ func printText(w io.Writer, rep *conform.Report) error {
 			fmt.Fprintf(w, "       skipped: %s\n", res.Reason)
 		}
 		for _, f := range res.Findings {
-			fmt.Fprintf(w, "       %s\n", f.Message)
+			if f.Level != res.Level {
+				fmt.Fprintf(w, "       (%s) %s\n", f.Level, f.Message)
+			} else {
+				fmt.Fprintf(w, "       %s\n", f.Message)
+			}
 			if f.Evidence != "" {
 				fmt.Fprintf(w, "         evidence: %s\n", f.Evidence)
 			}
 		}
 	}
-	fmt.Fprintf(w, "%d pass, %d fail, %d warn, %d skip in %v\n",
-		rep.Count(conform.Pass), rep.Count(conform.Fail), rep.Count(conform.Warn), rep.Count(conform.Skip), rep.Duration.Round(1e6))
+	fmt.Fprintf(w, "%d pass, %d fail, %d warn, %d note, %d skip in %v\n",
+		rep.Count(conform.Pass), rep.Count(conform.Fail), rep.Count(conform.Warn), rep.Count(conform.Note), rep.Count(conform.Skip), rep.Duration.Round(1e6))
 	printTiming(w, rep.Timing)
 	return nil
 }
@@ -252,6 +258,8 @@ func printJUnit(w io.Writer, rep *conform.Report) error {
 			c.Skipped = &junitMessage{Message: res.Reason}
 		case conform.Warn:
 			c.SystemOut = "warning: " + strings.Join(text, "\n")
+		case conform.Note:
+			c.SystemOut = "note: " + strings.Join(text, "\n")
 		}
 		s.Cases = append(s.Cases, c)
 	}
