@@ -240,7 +240,9 @@ func TestForcedToolChoiceIsForcedOnce(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := llmtest.New(llmtest.Calls(llm.ToolCall{ID: "c1", Name: "sleep", Arguments: json.RawMessage(`{}`)}), llmtest.Text("done"))
-			tools := &fakeTools{fn: func(context.Context, string, json.RawMessage) (*mcp.CallToolResult, error) { return textResult("slept"), nil }}
+			tools := &fakeTools{fn: func(context.Context, string, json.RawMessage) (*mcp.CallToolResult, error) {
+				return textResult("slept"), nil
+			}}
 			req := userRequest("sleep", "sleep")
 			req.ToolChoice = choice
 			_, err := run(t, agent.New(p, tools, nil), agent.Input{Request: req})

@@ -11,6 +11,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/owulveryck/gomcptest/host/backend"
+	"github.com/owulveryck/gomcptest/host/llm"
 	"github.com/owulveryck/gomcptest/host/server"
 	"github.com/owulveryck/gomcptest/host/toolbox"
 )
@@ -19,8 +20,7 @@ import (
 type instantSleep struct{}
 
 func (instantSleep) Tools() []toolbox.Tool {
-	return []toolbox.Tool{{Name: "sleep", Description: "Sleeps.", Server: "sleep",
-		InputSchema: json.RawMessage(`{"type":"object","properties":{"seconds":{"type":"number"}},"required":["seconds"]}`)}}
+	return []toolbox.Tool{{Tool: llm.Tool{Name: "sleep", Description: "Sleeps.", Parameters: json.RawMessage(`{"type":"object","properties":{"seconds":{"type":"number"}},"required":["seconds"]}`)}, Server: "sleep"}}
 }
 
 func (instantSleep) Call(context.Context, string, json.RawMessage) (*mcp.CallToolResult, error) {

@@ -85,7 +85,7 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 func TestToolResponseEventCarriesImages(t *testing.T) {
 	p := llmtest.New(llmtest.Calls(llm.ToolCall{ID: "call_1", Name: "View", Arguments: json.RawMessage(`{}`)}), llmtest.Text("a dot"))
 	tb := &fakeToolbox{
-		tools: []toolbox.Tool{{Name: "View", Server: "View", InputSchema: json.RawMessage(`{"type":"object"}`)}},
+		tools: []toolbox.Tool{{Tool: llm.Tool{Name: "View", Parameters: json.RawMessage(`{"type":"object"}`)}, Server: "View"}},
 		fn: func(context.Context, string, json.RawMessage) (*mcp.CallToolResult, error) {
 			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "dot.png"}, &mcp.ImageContent{MIMEType: "image/png", Data: []byte("PNG")}}}, nil
 		},

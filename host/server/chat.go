@@ -143,7 +143,7 @@ func (s *Server) hostTools(sel toolSelection) (tools []llm.Tool, builtin []strin
 	all := s.toolList()
 	if sel.tools == nil {
 		for _, t := range all {
-			tools = append(tools, llm.Tool{Name: t.Name, Description: t.Description, Parameters: t.InputSchema})
+			tools = append(tools, t.Tool)
 		}
 		return tools, s.opts.BuiltinTools, nil
 	}
@@ -166,7 +166,7 @@ func (s *Server) hostTools(sel toolSelection) (tools []llm.Tool, builtin []strin
 			return nil, nil, badRequest("model", "unknown tool %s in the model string; available tools: %s", quote(name), avail)
 		}
 		t := all[i]
-		tools = append(tools, llm.Tool{Name: t.Name, Description: t.Description, Parameters: t.InputSchema})
+		tools = append(tools, t.Tool)
 	}
 	return tools, builtin, nil
 }

@@ -50,7 +50,7 @@ func (s *Server) handleTools(w http.ResponseWriter, r *http.Request) {
 	}
 	list := openai.ToolList{Tools: []openai.ToolInfo{}}
 	for _, t := range s.toolList() {
-		list.Tools = append(list.Tools, openai.ToolInfo{Name: t.Name, Description: t.Description, Server: t.Server, InputSchema: t.InputSchema})
+		list.Tools = append(list.Tools, openai.ToolInfo{Name: t.Name, Description: t.Description, Server: t.Server, InputSchema: t.Parameters})
 	}
 	for _, name := range s.opts.BuiltinTools {
 		list.Tools = append(list.Tools, openai.ToolInfo{Name: name, Description: builtinDescription(name), Builtin: true})

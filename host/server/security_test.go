@@ -33,8 +33,8 @@ type recordingToolbox struct {
 
 func (r *recordingToolbox) Tools() []toolbox.Tool {
 	return []toolbox.Tool{
-		{Name: "sleep", Server: "sleep", InputSchema: json.RawMessage(`{"type":"object"}`)},
-		{Name: "Bash", Server: "Bash", InputSchema: json.RawMessage(`{"type":"object"}`)},
+		{Tool: llm.Tool{Name: "sleep", Parameters: json.RawMessage(`{"type":"object"}`)}, Server: "sleep"},
+		{Tool: llm.Tool{Name: "Bash", Parameters: json.RawMessage(`{"type":"object"}`)}, Server: "Bash"},
 	}
 }
 

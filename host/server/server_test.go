@@ -40,8 +40,8 @@ func (f *fakeToolbox) Call(ctx context.Context, name string, args json.RawMessag
 func sleepToolbox() *fakeToolbox {
 	return &fakeToolbox{
 		tools: []toolbox.Tool{
-			{Name: "sleep", Description: "Sleeps.", Server: "sleep", InputSchema: json.RawMessage(`{"type":"object","properties":{"seconds":{"type":"number"}}}`)},
-			{Name: "LS", Description: "Lists.", Server: "LS", InputSchema: json.RawMessage(`{"type":"object"}`)},
+			{Tool: llm.Tool{Name: "sleep", Description: "Sleeps.", Parameters: json.RawMessage(`{"type":"object","properties":{"seconds":{"type":"number"}}}`)}, Server: "sleep"},
+			{Tool: llm.Tool{Name: "LS", Description: "Lists.", Parameters: json.RawMessage(`{"type":"object"}`)}, Server: "LS"},
 		},
 		fn: func(_ context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
 			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "Slept for 1 seconds"}}}, nil

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/owulveryck/gomcptest/host/llm"
 )
 
 // ErrUnknownTool is returned (wrapped) by [Toolbox.Call] for a name that is
@@ -63,17 +65,14 @@ type Options struct {
 	Now func() time.Time
 }
 
-// A Tool is a tool of one of the toolbox's servers.
+// A Tool is a tool of one of the toolbox's servers. Its llm.Tool is the
+// declaration the model gets: Name is unique in the toolbox and matches
+// ^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$, and Parameters is the tool's JSON Schema
+// for its arguments, as the server sent it.
 type Tool struct {
-	// Name is unique in the toolbox and is what the model sees; it matches
-	// ^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$.
-	Name        string
-	Description string
+	llm.Tool
 	// Server names the server offering the tool.
 	Server string
-	// InputSchema is the tool's JSON Schema for its arguments, as the
-	// server sent it.
-	InputSchema json.RawMessage
 	// Original is the tool's name on its server.
 	Original string
 }
@@ -209,11 +208,9 @@ func New(ctx context.Context, specs []ServerSpec, opts *Options) (*Toolbox, erro
 				return nil, fmt.Errorf("encoding input schema of tool %q of server %q: %w", t.Name, names[i], err)
 			}
 			tool := Tool{
-				Name:        final[i][j],
-				Description: t.Description,
-				Server:      names[i],
-				InputSchema: schema,
-				Original:    t.Name,
+				Tool:     llm.Tool{Name: final[i][j], Description: t.Description, Parameters: schema},
+				Server:   names[i],
+				Original: t.Name,
 			}
 			tb.byName[tool.Name] = len(tb.tools)
 			tb.serverOf[tool.Name] = servers[i]

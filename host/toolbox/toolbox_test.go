@@ -107,8 +107,8 @@ func TestListFollowsPages(t *testing.T) {
 	var schema struct {
 		Properties map[string]any `json:"properties"`
 	}
-	if err := json.Unmarshal(echo.InputSchema, &schema); err != nil || schema.Properties["text"] == nil {
-		t.Errorf("echo schema %s: %v", echo.InputSchema, err)
+	if err := json.Unmarshal(echo.Parameters, &schema); err != nil || schema.Properties["text"] == nil {
+		t.Errorf("echo schema %s: %v", echo.Parameters, err)
 	}
 }
 

@@ -92,7 +92,7 @@ func openTools(ctx context.Context, dir string, policy *toolkit.Policy, maxOutpu
 		}
 		t.closes = append(t.closes, tb.Close)
 		for _, tool := range tb.Tools() {
-			t.decls = append(t.decls, llm.Tool{Name: tool.Name, Description: tool.Description, Parameters: tool.InputSchema})
+			t.decls = append(t.decls, tool.Tool)
 			t.call[tool.Name] = func(ctx context.Context, args json.RawMessage) (*mcp.CallToolResult, error) {
 				return tb.Call(ctx, tool.Name, args)
 			}
