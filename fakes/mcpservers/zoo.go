@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"time"
 
@@ -31,12 +32,16 @@ type Defect struct {
 	HTTP bool
 	// Doc says what the server does wrong.
 	Doc string
+	// ClientCaps are the client capabilities the checker must declare to
+	// see the defect (conform.Options.ClientCaps).
+	ClientCaps []string
 
 	server func() *mcp.Server                  // nil means the correct server
 	wrap   func(mcp.Connection) mcp.Connection // nil means none
 	stdout string                              // printed on stdout before serving
 	hang   bool                                // keeps running after stdin closes
 	http   func(http.Handler) http.Handler
+	rawOut func(line []byte) []byte // rewrites each line the server prints, over stdio
 }
 
 // Correct names the server with no defect.
@@ -44,7 +49,7 @@ const Correct = "correct"
 
 // Defects lists the zoo, the correct server first.
 func Defects() []Defect {
-	return []Defect{
+	return append([]Defect{
 		{Name: Correct, Doc: "follows the protocol"},
 		{Name: "stdout-logs", Check: "stdio-purity", Doc: "prints a log line on stdout", stdout: "zoo: starting up\n"},
 		{Name: "no-ping", Check: "lifecycle-ping", Doc: "never answers ping", wrap: dropRequests("ping")},
@@ -55,7 +60,7 @@ func Defects() []Defect {
 		{Name: "unknown-tool-result", Check: "tools-unknown", Doc: "an unknown tool gets an isError result, not an error", wrap: unknownToolResult},
 		{Name: "hangs-on-close", Check: "lifecycle-stdin-close", Doc: "keeps running after stdin closes", hang: true},
 		{Name: "any-session", Check: "http-session", HTTP: true, Doc: "accepts any session id over HTTP", http: anySession},
-	}
+	}, moreDefects()...)
 }
 
 // Lookup returns the named defect.
@@ -82,6 +87,9 @@ func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 		io.WriteString(stdout, d.stdout)
 	}
 	var t mcp.Transport = &mcp.StdioTransport{}
+	if d.rawOut != nil {
+		t = &mcp.IOTransport{Reader: os.Stdin, Writer: &lineRewriter{w: stdout, f: d.rawOut}}
+	}
 	// The correct server drops answers to cancelled calls, as the
 	// specification asks; ignores-cancel is the server without that.
 	wrap := dropCancelled
@@ -126,15 +134,21 @@ type slowIn struct {
 }
 
 // newCorrect builds the correct server.
-func newCorrect() *mcp.Server {
-	s := mcp.NewServer(&mcp.Implementation{Name: "zoo", Version: "v1"}, nil)
-	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "echoes text"}, echo)
+func newCorrect() *mcp.Server { return newZoo(false) }
+
+// newZoo builds the correct server, or with careless, one whose tools
+// ask the client for what it did not declare.
+func newZoo(careless bool) *mcp.Server {
+	s := mcp.NewServer(zooInfo(), zooOptions())
+	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "echoes text", Icons: []mcp.Icon{zooIcon}}, echo)
 	addSlow(s)
+	addClientTools(s, careless)
 	addResourceAndPrompt(s)
 	return s
 }
 
-func echo(_ context.Context, _ *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, echoOut, error) {
+func echo(ctx context.Context, req *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, echoOut, error) {
+	req.Session.Log(ctx, &mcp.LoggingMessageParams{Level: "debug", Logger: "echo", Data: in.Text})
 	return nil, echoOut{Echo: in.Text}, nil
 }
 

@@ -10,6 +10,7 @@ func checks() []check {
 		// Lifecycle.
 		{"lifecycle-initialize", "initialize answers each revision, echoing the ones it supports", Must, spec + "basic/lifecycle#initialization", nil, "", checkInitialize},
 		{"lifecycle-version-negotiation", "an unknown revision is answered with one the server supports", Must, spec + "basic/lifecycle#version-negotiation", nil, "", checkVersionNegotiation},
+		{"lifecycle-version-accepted", "a revision answered in place of another is echoed when asked for", Must, spec + "basic/lifecycle#version-negotiation", nil, "", checkVersionAccepted},
 		{"lifecycle-discover", "server/discover describes a stateless server", Must, "https://modelcontextprotocol.io/specification/2026-07-28/basic/lifecycle", nil, "", checkDiscover},
 		{"lifecycle-before-initialize", "a request before initialize gets an error", Should, spec + "basic/lifecycle#initialization", nil, "", checkBeforeInitialize},
 		{"lifecycle-ping", "ping gets an empty result", Must, spec + "basic/utilities/ping", nil, "", checkPing},
@@ -41,6 +42,7 @@ func checks() []check {
 		{"tools-concurrent-calls", "concurrent tool calls are each answered", Must, spec + "basic#requests", nil, "", checkConcurrentCalls},
 		{"tools-progress", "progress notifications increase", Must, spec + "basic/utilities/progress", nil, "", checkProgress},
 		{"tools-cancel", "a cancelled call stops and sends no result", Should, spec + "basic/utilities/cancellation", nil, "", checkCancel},
+		{"tools-cancel-progress", "a cancelled call stops sending progress", Should, spec + "basic/utilities/cancellation#behavior-requirements", nil, "", checkCancelProgress},
 
 		// Other features, where advertised.
 		{"logging-set-level", "logging/setLevel works when logging is advertised", Must, spec + "server/utilities/logging", nil, "", checkSetLevel},
@@ -54,7 +56,11 @@ func checks() []check {
 		{"http-origin", "a foreign Origin is refused with 403", Must, spec + "basic/transports#security-warning", nil, "http", checkHTTPOrigin},
 		{"http-notification", "a notification gets 202 Accepted", Must, spec + "basic/transports#sending-messages-to-the-server", nil, "http", checkHTTPNotification},
 
-		// Last: it judges the output of every connection above.
+		// Last: they judge the messages of every connection above.
+		{"jsonrpc-message-shape", "responses have a result or an error, notifications no id", Must, spec + "basic#messages", nil, "", checkMessageShape},
+		{"lifecycle-early-requests", "no request but ping before notifications/initialized", Should, spec + "basic/lifecycle#initialization", nil, "", checkEarlyRequests},
+		{"lifecycle-client-capabilities", "the server uses only the client capabilities declared", Must, spec + "basic/lifecycle#operation", nil, "", checkClientCapabilities},
+		{"tools-progress-token", "progress only for the token of a request in progress", Must, spec + "basic/utilities/progress#behavior-requirements", nil, "", checkProgressTokens},
 		{"stdio-purity", "nothing but JSON-RPC messages on stdout", Must, spec + "basic/transports#stdio", nil, "stdio", checkStdoutPurity},
 	}
 }
