@@ -41,7 +41,9 @@ type Defect struct {
 	stdout string                              // printed on stdout before serving
 	hang   bool                                // keeps running after stdin closes
 	http   func(http.Handler) http.Handler
-	rawOut func(line []byte) []byte // rewrites each line the server prints, over stdio
+	// stateless serves HTTP without sessions.
+	stateless bool
+	rawOut    func(line []byte) []byte // rewrites each line the server prints, over stdio
 }
 
 // Correct names the server with no defect.
@@ -59,7 +61,7 @@ func Defects() []Defect {
 		{Name: "bad-input-schema", Check: "tools-input-schema", Doc: "a tool's inputSchema is not of type object", server: badInputSchema},
 		{Name: "unknown-tool-result", Check: "tools-unknown", Doc: "an unknown tool gets an isError result, not an error", wrap: unknownToolResult},
 		{Name: "hangs-on-close", Check: "lifecycle-stdin-close", Doc: "keeps running after stdin closes", hang: true},
-		{Name: "any-session", Check: "http-session", HTTP: true, Doc: "accepts any session id over HTTP", http: anySession},
+		{Name: "any-session", Check: "http-session", HTTP: true, Doc: "accepts any session id over HTTP", http: anySession, stateless: true},
 	}, moreDefects()...)
 }
 
@@ -111,7 +113,7 @@ func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 func (d Defect) Handler() http.Handler {
 	s := d.newServer()
 	var h http.Handler = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, &mcp.StreamableHTTPOptions{
-		Stateless: d.http != nil,
+		Stateless: d.stateless,
 		// Refuse foreign origins, against DNS rebinding.
 		CrossOriginProtection: http.NewCrossOriginProtection(),
 	})

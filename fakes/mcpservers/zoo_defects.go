@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -27,6 +28,17 @@ func moreDefects() []Defect {
 		{Name: "stray-progress", Check: "tools-progress-token", Doc: "sends progress for a token no request carried", wrap: strayProgress},
 		{Name: "late-progress", Check: "tools-progress-token", Doc: "sends progress after the call's answer", wrap: lateProgress},
 		{Name: "progress-after-cancel", Check: "tools-cancel-progress", Doc: "slow goes on reporting progress after notifications/cancelled", wrap: dropRequests("notifications/cancelled")},
+		{Name: "bad-capabilities", Check: "lifecycle-server-capabilities", Doc: `declares tools.listChanged as "yes"`, wrap: rewriteResults("initialize", func(_, res map[string]any) {
+			caps, _ := res["capabilities"].(map[string]any)
+			caps["tools"] = map[string]any{"listChanged": "yes"}
+		})},
+		{Name: "bad-completion", Check: "completions", Doc: "answers completion/complete with values that are not an array", wrap: rewriteResults("completion/complete", func(_, res map[string]any) {
+			res["completion"] = map[string]any{"values": "ada"}
+		})},
+		{Name: "no-subscribe", Check: "resources-subscribe", Doc: "advertises resources.subscribe but has no resources/subscribe", wrap: renameRequests("resources/subscribe", "resources/zoo-subscribe")},
+		{Name: "bad-log", Check: "logging-messages", Doc: `logs at the level "verbose"`, wrap: rewriteNotes("notifications/message", func(p map[string]any) { p["level"] = "verbose" })},
+		{Name: "get-not-sse", Check: "http-get", HTTP: true, Doc: "answers GET with a plain text page, neither an SSE stream nor 405", http: plainGet},
+		{Name: "bad-session-id", Check: "http-session-id", HTTP: true, Doc: "issues session ids with a space", http: spacedSessionIDs},
 	}
 }
 
@@ -134,35 +146,82 @@ func (q *requestsOf) answer(m jsonrpc.Message) (json.RawMessage, bool) {
 	return p, ok
 }
 
-// unacceptedVersion answers initialize at an unknown revision with
-// 2025-03-26, but asked for 2025-03-26 it answers 2025-06-18.
-func unacceptedVersion(c mcp.Connection) mcp.Connection {
-	known := []string{"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"}
-	inits := &requestsOf{method: "initialize"}
-	return &filter{Connection: c,
-		read: func(m jsonrpc.Message) jsonrpc.Message {
-			if r, ok := m.(*jsonrpc.Request); ok && r.Method == "initialize" {
+// rewriteParams changes the params of the requests for a method.
+func rewriteParams(method string, f func(params map[string]any)) func(mcp.Connection) mcp.Connection {
+	return func(c mcp.Connection) mcp.Connection {
+		return &filter{Connection: c, read: func(m jsonrpc.Message) jsonrpc.Message {
+			if r, ok := m.(*jsonrpc.Request); ok && r.Method == method {
 				p := members(r.Params)
-				if p["protocolVersion"] == "2025-03-26" {
-					p["protocolVersion"] = "2025-06-18"
-					r.Params = encode(p)
-				}
-			}
-			return inits.see(m)
-		},
-		write: func(m jsonrpc.Message) jsonrpc.Message {
-			params, ok := inits.answer(m)
-			if !ok {
-				return m
-			}
-			asked, _ := members(params)["protocolVersion"].(string)
-			if r := m.(*jsonrpc.Response); !slices.Contains(known, asked) && r.Error == nil {
-				res := members(r.Result)
-				res["protocolVersion"] = "2025-03-26"
-				r.Result = encode(res)
+				f(p)
+				r.Params = encode(p)
 			}
 			return m
 		}}
+	}
+}
+
+// renameRequests makes requests for a method reach the server under
+// another name, which it does not know.
+func renameRequests(from, to string) func(mcp.Connection) mcp.Connection {
+	return func(c mcp.Connection) mcp.Connection {
+		return &filter{Connection: c, read: func(m jsonrpc.Message) jsonrpc.Message {
+			if r, ok := m.(*jsonrpc.Request); ok && r.Method == from {
+				r.Method = to
+			}
+			return m
+		}}
+	}
+}
+
+// rewriteResults changes the results of the answers to a method; f
+// sees the request's params too.
+func rewriteResults(method string, f func(params, result map[string]any)) func(mcp.Connection) mcp.Connection {
+	return func(c mcp.Connection) mcp.Connection {
+		calls := &requestsOf{method: method}
+		return &filter{Connection: c, read: calls.see, write: func(m jsonrpc.Message) jsonrpc.Message {
+			if params, ok := calls.answer(m); ok {
+				if r := m.(*jsonrpc.Response); r.Error == nil {
+					res := members(r.Result)
+					f(members(params), res)
+					r.Result = encode(res)
+				}
+			}
+			return m
+		}}
+	}
+}
+
+// rewriteNotes changes the params of the server's notifications of a
+// method.
+func rewriteNotes(method string, f func(params map[string]any)) func(mcp.Connection) mcp.Connection {
+	return func(c mcp.Connection) mcp.Connection {
+		return &filter{Connection: c, write: func(m jsonrpc.Message) jsonrpc.Message {
+			if r, ok := m.(*jsonrpc.Request); ok && r.Method == method && !r.ID.IsValid() {
+				p := members(r.Params)
+				f(p)
+				note := *r
+				note.Params = encode(p)
+				return &note
+			}
+			return m
+		}}
+	}
+}
+
+// unacceptedVersion answers initialize at an unknown revision with
+// 2025-03-26, but asked for 2025-03-26 it answers 2025-06-18.
+func unacceptedVersion(c mcp.Connection) mcp.Connection {
+	return chain(rewriteResults("initialize", func(params, result map[string]any) {
+		known := []string{"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"}
+		if asked, _ := params["protocolVersion"].(string); !slices.Contains(known, asked) {
+			result["protocolVersion"] = "2025-03-26"
+		}
+	}),
+		rewriteParams("initialize", func(params map[string]any) {
+			if params["protocolVersion"] == "2025-03-26" {
+				params["protocolVersion"] = "2025-06-18"
+			}
+		}))(c)
 }
 
 // notificationIDs gives every notification of the server an id.
@@ -237,4 +296,56 @@ func lateProgress(c mcp.Connection) mcp.Connection {
 			}
 			return []jsonrpc.Message{m, progress(p.Meta.ProgressToken, 1e6)}
 		}}
+}
+
+// plainGet answers GET with a page of text.
+func plainGet(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			w.Header().Set("Content-Type", "text/plain")
+			io.WriteString(w, "the zoo\n")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// spacedSessionIDs shows the session ids with a space inside, and takes
+// them back.
+func spacedSessionIDs(h http.Handler) http.Handler {
+	const mark = " zoo"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id := r.Header.Get("Mcp-Session-Id"); id != "" {
+			r.Header.Set("Mcp-Session-Id", strings.TrimSuffix(id, mark))
+		}
+		h.ServeHTTP(&sessionIDWriter{ResponseWriter: w, mark: mark}, r)
+	})
+}
+
+// sessionIDWriter adds mark to the session id of the answer.
+type sessionIDWriter struct {
+	http.ResponseWriter
+	mark string
+	done bool
+}
+
+func (w *sessionIDWriter) fix() {
+	if !w.done {
+		w.done = true
+		if id := w.Header().Get("Mcp-Session-Id"); id != "" {
+			w.Header().Set("Mcp-Session-Id", id+w.mark)
+		}
+	}
+}
+
+func (w *sessionIDWriter) WriteHeader(code int) { w.fix(); w.ResponseWriter.WriteHeader(code) }
+
+func (w *sessionIDWriter) Write(b []byte) (int, error) { w.fix(); return w.ResponseWriter.Write(b) }
+
+// Flush keeps SSE streams flowing.
+func (w *sessionIDWriter) Flush() {
+	w.fix()
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }

@@ -48,6 +48,8 @@ func checks() []check {
 		{"logging-set-level", "logging/setLevel works when logging is advertised", Must, spec + "server/utilities/logging", nil, "", checkSetLevel},
 		{"resources", "resources list, read and templates are well-formed", Must, spec + "server/resources", nil, "", checkResources},
 		{"prompts", "prompts list and get are well-formed", Must, spec + "server/prompts", nil, "", checkPrompts},
+		{"resources-subscribe", "resources/subscribe and unsubscribe answer when subscribe is advertised", Must, spec + "server/resources#subscriptions", nil, "", checkSubscribe},
+		{"completions", "completion/complete answers when completions are advertised", Must, spec + "server/utilities/completion", nil, "", checkCompletions},
 
 		// Streamable HTTP.
 		{"http-session", "an unknown or deleted session gets 404", Must, spec + "basic/transports#session-management", nil, "http", checkHTTPSession},
@@ -55,8 +57,12 @@ func checks() []check {
 		{"http-protocol-version", "an unsupported MCP-Protocol-Version header gets 400", Must, spec + "basic/transports#protocol-version-header", []string{rev20250618, rev20251125}, "http", checkHTTPProtocolVersion},
 		{"http-origin", "a foreign Origin is refused with 403", Must, spec + "basic/transports#security-warning", nil, "http", checkHTTPOrigin},
 		{"http-notification", "a notification gets 202 Accepted", Must, spec + "basic/transports#sending-messages-to-the-server", nil, "http", checkHTTPNotification},
+		{"http-get", "GET on the endpoint opens an SSE stream or gets 405", Must, spec + "basic/transports#listening-for-messages-from-the-server", streamable(), "http", checkHTTPGet},
+		{"http-session-id", "session ids are visible ASCII", Must, spec + "basic/transports#session-management", streamable(), "http", checkHTTPSessionID},
 
 		// Last: they judge the messages of every connection above.
+		{"logging-messages", "log messages are well-formed", Must, spec + "server/utilities/logging#log-message-notifications", nil, "", checkLogMessages},
+		{"lifecycle-server-capabilities", "capabilities are well-formed and announce every notification sent", Must, spec + "basic/lifecycle#capability-negotiation", nil, "", checkServerCapabilities},
 		{"jsonrpc-message-shape", "responses have a result or an error, notifications no id", Must, spec + "basic#messages", nil, "", checkMessageShape},
 		{"lifecycle-early-requests", "no request but ping before notifications/initialized", Should, spec + "basic/lifecycle#initialization", nil, "", checkEarlyRequests},
 		{"lifecycle-client-capabilities", "the server uses only the client capabilities declared", Must, spec + "basic/lifecycle#operation", nil, "", checkClientCapabilities},
@@ -64,3 +70,7 @@ func checks() []check {
 		{"stdio-purity", "nothing but JSON-RPC messages on stdout", Must, spec + "basic/transports#stdio", nil, "stdio", checkStdoutPurity},
 	}
 }
+
+// streamable are the revisions of the streamable HTTP transport with
+// sessions.
+func streamable() []string { return []string{rev20250326, rev20250618, rev20251125} }
