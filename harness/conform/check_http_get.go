@@ -15,14 +15,11 @@ import (
 // return HTTP 405 Method Not Allowed". Only the headers are read: a
 // stream stays open.
 func checkHTTPGet(ctx context.Context, p *probe) {
-	s, _, m, err := p.handshake(ctx, p.report.Revision)
-	if s != nil {
-		defer s.close()
-	}
-	if err != nil {
-		p.fail(evOr(m, err), "handshake: %v", err)
+	s := p.fresh(ctx)
+	if s == nil {
 		return
 	}
+	defer s.close()
 	ctx, cancel := context.WithTimeout(ctx, p.opts.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.tgt.URL, nil)
@@ -50,6 +47,20 @@ func checkHTTPGet(ctx context.Context, p *probe) {
 		p.fail(fmt.Sprintf("HTTP %d %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), evidence(b)),
 			"GET got HTTP %d with Content-Type %q, want an SSE stream or 405", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
+}
+
+// fresh opens a new session at the main session's revision; on failure
+// it records a finding and returns nil. The caller closes the session.
+func (p *probe) fresh(ctx context.Context) *session {
+	s, _, m, err := p.handshake(ctx, p.report.Revision)
+	if err != nil {
+		p.fail(evOr(m, err), "handshake: %v", err)
+		if s != nil {
+			s.close()
+		}
+		return nil
+	}
+	return s
 }
 
 // checkHTTPSessionID judges the session id the server issues.
