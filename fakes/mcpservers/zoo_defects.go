@@ -36,7 +36,11 @@ func moreDefects() []Defect {
 			res["completion"] = map[string]any{"values": "ada"}
 		})},
 		{Name: "no-subscribe", Check: "resources-subscribe", Doc: "advertises resources.subscribe but has no resources/subscribe", wrap: renameRequests("resources/subscribe", "resources/zoo-subscribe")},
-		{Name: "bad-log", Check: "logging-messages", Doc: `logs at the level "verbose"`, wrap: rewriteNotes("notifications/message", func(p map[string]any) { p["level"] = "verbose" })},
+		{Name: "bad-log", Check: "logging-messages", Doc: `logs at the level "verbose"`, wrap: rewriteSent("notifications/message", func(p map[string]any) { p["level"] = "verbose" })},
+		{Name: "bad-sampling-request", Check: "sampling-request", ClientCaps: []string{"sampling"}, Doc: "summarize asks for sampling without maxTokens", wrap: rewriteSent("sampling/createMessage", func(p map[string]any) { delete(p, "maxTokens") })},
+		{Name: "nested-elicitation", Check: "elicitation-request", ClientCaps: []string{"elicitation"}, Doc: "confirm elicits a nested object", wrap: rewriteSent("elicitation/create", func(p map[string]any) {
+			p["requestedSchema"] = map[string]any{"type": "object", "properties": map[string]any{"answer": map[string]any{"type": "object", "properties": map[string]any{"ok": map[string]any{"type": "boolean"}}}}}
+		})},
 		{Name: "get-not-sse", Check: "http-get", HTTP: true, Doc: "answers GET with a plain text page, neither an SSE stream nor 405", http: plainGet},
 		{Name: "bad-session-id", Check: "http-session-id", HTTP: true, Doc: "issues session ids with a space", http: spacedSessionIDs},
 	}
@@ -191,17 +195,17 @@ func rewriteResults(method string, f func(params, result map[string]any)) func(m
 	}
 }
 
-// rewriteNotes changes the params of the server's notifications of a
-// method.
-func rewriteNotes(method string, f func(params map[string]any)) func(mcp.Connection) mcp.Connection {
+// rewriteSent changes the params of the server's own requests and
+// notifications of a method.
+func rewriteSent(method string, f func(params map[string]any)) func(mcp.Connection) mcp.Connection {
 	return func(c mcp.Connection) mcp.Connection {
 		return &filter{Connection: c, write: func(m jsonrpc.Message) jsonrpc.Message {
-			if r, ok := m.(*jsonrpc.Request); ok && r.Method == method && !r.ID.IsValid() {
+			if r, ok := m.(*jsonrpc.Request); ok && r.Method == method {
 				p := members(r.Params)
 				f(p)
-				note := *r
-				note.Params = encode(p)
-				return &note
+				sent := *r
+				sent.Params = encode(p)
+				return &sent
 			}
 			return m
 		}}

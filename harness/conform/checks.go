@@ -65,6 +65,8 @@ func checks() []check {
 		{"lifecycle-server-capabilities", "capabilities are well-formed and announce every notification sent", Must, spec + "basic/lifecycle#capability-negotiation", nil, "", checkServerCapabilities},
 		{"jsonrpc-message-shape", "responses have a result or an error, notifications no id", Must, spec + "basic#messages", nil, "", checkMessageShape},
 		{"lifecycle-early-requests", "no request but ping before notifications/initialized", Should, spec + "basic/lifecycle#initialization", nil, "", checkEarlyRequests},
+		{"sampling-request", "sampling/createMessage requests are well-formed", Must, spec + "client/sampling", nil, "", checkSamplingRequests},
+		{"elicitation-request", "elicitation/create requests are well-formed, in form and URL mode", Must, spec + "client/elicitation", nil, "", checkElicitationRequests},
 		{"lifecycle-client-capabilities", "the server uses only the client capabilities declared", Must, spec + "basic/lifecycle#operation", nil, "", checkClientCapabilities},
 		{"tools-progress-token", "progress only for the token of a request in progress", Must, spec + "basic/utilities/progress#behavior-requirements", nil, "", checkProgressTokens},
 		{"stdio-purity", "nothing but JSON-RPC messages on stdout", Must, spec + "basic/transports#stdio", nil, "stdio", checkStdoutPurity},
