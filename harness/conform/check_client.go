@@ -133,14 +133,20 @@ func samplingError(params json.RawMessage, rev string) error {
 // contains tool results (type: "tool_result"), it MUST contain ONLY tool
 // results."
 func checkSamplingRequests(ctx context.Context, p *probe) {
-	reqs, revs := p.serverRequests("sampling/createMessage")
+	p.judgeRequests("sampling/createMessage", CapSampling, samplingError)
+}
+
+// judgeRequests judges every request of the server for the method with
+// bad; capability is what a client declares to receive them.
+func (p *probe) judgeRequests(method, capability string, bad func(params json.RawMessage, rev string) error) {
+	reqs, revs := p.serverRequests(method)
 	for i, m := range reqs {
-		if err := samplingError(m.Params, revs[i]); err != nil {
-			p.fail(m, "sampling/createMessage: %v", err)
+		if err := bad(m.Params, revs[i]); err != nil {
+			p.fail(m, "%s: %v", method, err)
 		}
 	}
 	if len(reqs) == 0 {
-		p.skip("the server sent no sampling/createMessage (a tool may, with --client-caps sampling and --call-tools)")
+		p.skip("the server sent no %s (a tool may, with --client-caps %s and --call-tools)", method, capability)
 	}
 }
 
@@ -218,13 +224,5 @@ func primitiveSchema(raw json.RawMessage, rev string) error {
 // message, and include these additional parameters" (elicitationId,
 // url), and "The url parameter MUST contain a valid URL."
 func checkElicitationRequests(ctx context.Context, p *probe) {
-	reqs, revs := p.serverRequests("elicitation/create")
-	for i, m := range reqs {
-		if err := elicitationError(m.Params, revs[i]); err != nil {
-			p.fail(m, "elicitation/create: %v", err)
-		}
-	}
-	if len(reqs) == 0 {
-		p.skip("the server sent no elicitation/create (a tool may, with --client-caps elicitation and --call-tools)")
-	}
+	p.judgeRequests("elicitation/create", CapElicitation, elicitationError)
 }
