@@ -11,17 +11,28 @@ import (
 // The correct server's optional features, each done as the specification
 // asks, so that the checks of each advertised capability run on it.
 
+// zooTools are the tools of the correct server.
+func zooTools() []string { return []string{"echo", "slow", "convert", "summarize", "confirm"} }
+
+// A variant of the correct server breaks one of its features.
+type variant struct {
+	careless   bool // the client tools ask without the client's capability
+	brokenPath bool // convert breaks its outputSchema for one unit
+}
+
 // zooIcon is a one-pixel PNG, as a data: URI.
-var zooIcon = mcp.Icon{
-	Source:   "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
-	MIMEType: "image/png",
-	Sizes:    []string{"1x1"},
+func zooIcon() mcp.Icon {
+	return mcp.Icon{
+		Source:   "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=",
+		MIMEType: "image/png",
+		Sizes:    []string{"1x1"},
+	}
 }
 
 // zooInfo is the correct server's identity, with the display fields of
 // 2025-11-25.
 func zooInfo() *mcp.Implementation {
-	return &mcp.Implementation{Name: "zoo", Title: "The zoo", Version: "v1", WebsiteURL: "https://example.com/zoo", Icons: []mcp.Icon{zooIcon}}
+	return &mcp.Implementation{Name: "zoo", Title: "The zoo", Version: "v1", WebsiteURL: "https://example.com/zoo", Icons: []mcp.Icon{zooIcon()}}
 }
 
 // zooOptions gives the correct server completions and resource
@@ -56,7 +67,7 @@ type confirmIn struct {
 }
 
 // confirmSchema is what confirm asks the user for.
-var confirmSchema = json.RawMessage(`{"type":"object","properties":{"ok":{"type":"boolean","description":"yes or no"}},"required":["ok"]}`)
+const confirmSchema = `{"type":"object","properties":{"ok":{"type":"boolean","description":"yes or no"}},"required":["ok"]}`
 
 // addClientTools adds the tools that need a client capability: summarize
 // samples the client's model, confirm elicits an answer from the user.
@@ -95,10 +106,41 @@ func addClientTools(s *mcp.Server, careless bool) {
 			if c := caps(req).Elicitation; (c == nil || c.Form == nil && c.URL != nil) && !careless {
 				return refuse("form elicitation"), nil, nil
 			}
-			res, err := req.Session.Elicit(ctx, &mcp.ElicitParams{Message: in.Question, RequestedSchema: confirmSchema})
+			res, err := req.Session.Elicit(ctx, &mcp.ElicitParams{Message: in.Question, RequestedSchema: json.RawMessage(confirmSchema)})
 			if err != nil {
 				return nil, nil, err
 			}
 			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "the user chose " + res.Action}}}, nil, nil
+		})
+}
+
+// The schemas of convert: an enum and bounds, so that more than one
+// argument set reaches it.
+const (
+	convertIn  = `{"type":"object","properties":{"celsius":{"type":"number","minimum":-273.15,"maximum":1000},"to":{"type":"string","enum":["kelvin","fahrenheit"]}},"required":["celsius"],"additionalProperties":false}`
+	convertOut = `{"type":"object","properties":{"value":{"type":"number"},"unit":{"type":"string"}},"required":["value","unit"]}`
+)
+
+// addConvert adds convert, which converts a temperature; broken, its
+// structured result gives the unit fahrenheit as a number.
+func addConvert(s *mcp.Server, broken bool) {
+	s.AddTool(&mcp.Tool{Name: "convert", Description: "converts degrees Celsius to kelvin or fahrenheit", InputSchema: json.RawMessage(convertIn), OutputSchema: json.RawMessage(convertOut)},
+		func(_ context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			var in struct {
+				Celsius *float64 `json:"celsius"`
+				To      string   `json:"to"`
+			}
+			if json.Unmarshal(req.Params.Arguments, &in) != nil || in.Celsius == nil {
+				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "celsius is required"}}, IsError: true}, nil
+			}
+			out := map[string]any{"value": *in.Celsius + 273.15, "unit": "kelvin"}
+			if in.To == "fahrenheit" {
+				out = map[string]any{"value": *in.Celsius*9/5 + 32, "unit": "fahrenheit"}
+				if broken {
+					out["unit"] = 212
+				}
+			}
+			text, _ := json.Marshal(out)
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(text)}}, StructuredContent: out}, nil
 		})
 }

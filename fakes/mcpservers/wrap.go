@@ -148,7 +148,7 @@ func unknownToolResult(c mcp.Connection) mcp.Connection {
 				var p struct {
 					Name string `json:"name"`
 				}
-				if json.Unmarshal(r.Params, &p) == nil && !slices.Contains([]string{"echo", "slow", "summarize", "confirm"}, p.Name) {
+				if json.Unmarshal(r.Params, &p) == nil && !slices.Contains(zooTools(), p.Name) {
 					unknown.add(r.ID.Raw())
 				}
 			}

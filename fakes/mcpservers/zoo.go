@@ -136,15 +136,15 @@ type slowIn struct {
 }
 
 // newCorrect builds the correct server.
-func newCorrect() *mcp.Server { return newZoo(false) }
+func newCorrect() *mcp.Server { return newZoo(variant{}) }
 
-// newZoo builds the correct server, or with careless, one whose tools
-// ask the client for what it did not declare.
-func newZoo(careless bool) *mcp.Server {
+// newZoo builds the correct server, or one of its broken variants.
+func newZoo(v variant) *mcp.Server {
 	s := mcp.NewServer(zooInfo(), zooOptions())
-	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "echoes text", Icons: []mcp.Icon{zooIcon}}, echo)
+	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "echoes text", Icons: []mcp.Icon{zooIcon()}}, echo)
 	addSlow(s)
-	addClientTools(s, careless)
+	addConvert(s, v.brokenPath)
+	addClientTools(s, v.careless)
 	addResourceAndPrompt(s)
 	return s
 }

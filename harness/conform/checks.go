@@ -38,6 +38,7 @@ func checks() []check {
 		{"tools-invalid-arguments", "arguments that break the inputSchema are refused", Must, spec + "server/tools#error-handling", nil, "", checkInvalidArguments},
 		{"tools-call", "tools called with valid arguments give well-formed results", Must, spec + "server/tools#tool-result", nil, "", checkToolCalls},
 		{"tools-structured-content", "structuredContent validates against the outputSchema", Must, spec + "server/tools#structured-content", nil, "", checkStructuredContent},
+		{"tools-structured-paths", "structuredContent validates for every argument set tried", Must, spec + "server/tools#output-schema", nil, "", checkStructuredPaths},
 		{"tools-structured-text", "structuredContent is mirrored as text", Should, spec + "server/tools#structured-content", nil, "", checkStructuredText},
 		{"tools-concurrent-calls", "concurrent tool calls are each answered", Must, spec + "basic#requests", nil, "", checkConcurrentCalls},
 		{"tools-progress", "progress notifications increase", Must, spec + "basic/utilities/progress", nil, "", checkProgress},
