@@ -42,6 +42,17 @@ func moreDefects() []Defect {
 		{Name: "nested-elicitation", Check: "elicitation-request", ClientCaps: []string{"elicitation"}, Doc: "confirm elicits a nested object", wrap: rewriteSent("elicitation/create", func(p map[string]any) {
 			p["requestedSchema"] = map[string]any{"type": "object", "properties": map[string]any{"answer": map[string]any{"type": "object", "properties": map[string]any{"ok": map[string]any{"type": "boolean"}}}}}
 		})},
+		{Name: "bad-icons", Check: "icons", Doc: "lists echo with an icon that has no src", wrap: rewriteResults("tools/list", func(_, res map[string]any) {
+			tools, _ := res["tools"].([]any)
+			for _, t := range tools {
+				t.(map[string]any)["icons"] = []any{map[string]any{"mimeType": "image/png"}}
+			}
+		})},
+		{Name: "bad-website", Check: "lifecycle-server-info", Doc: "gives a websiteUrl without a scheme", wrap: rewriteResults("initialize", func(_, res map[string]any) {
+			info, _ := res["serverInfo"].(map[string]any)
+			info["websiteUrl"] = "www.example.com/zoo"
+		})},
+		{Name: "draft07-schema", Check: "tools-schema-dialect", Doc: "a tool's inputSchema, naming no dialect, has draft-07's tuple items", server: draft07Schema},
 		{Name: "get-not-sse", Check: "http-get", HTTP: true, Doc: "answers GET with a plain text page, neither an SSE stream nor 405", http: plainGet},
 		{Name: "bad-session-id", Check: "http-session-id", HTTP: true, Doc: "issues session ids with a space", http: spacedSessionIDs},
 	}
@@ -353,4 +364,21 @@ func (w *sessionIDWriter) Flush() {
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+// draft07Schema is the correct server plus a tool whose inputSchema uses
+// draft-07's tuple form of items without naming draft-07.
+func draft07Schema() *mcp.Server {
+	s := newCorrect()
+	s.AddTool(&mcp.Tool{Name: "pair", Description: "takes a name and a number", InputSchema: json.RawMessage(`{"type":"object","properties":{"pair":{"type":"array","items":[{"type":"string"},{"type":"number"}]}}}`)},
+		func(_ context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+			var in struct {
+				Pair []any `json:"pair"`
+			}
+			if err := json.Unmarshal(req.Params.Arguments, &in); err != nil {
+				return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "pair must be an array"}}, IsError: true}, nil
+			}
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "ok"}}}, nil
+		})
+	return s
 }

@@ -15,6 +15,7 @@ func checks() []check {
 		{"lifecycle-before-initialize", "a request before initialize gets an error", Should, spec + "basic/lifecycle#initialization", nil, "", checkBeforeInitialize},
 		{"lifecycle-ping", "ping gets an empty result", Must, spec + "basic/utilities/ping", nil, "", checkPing},
 		{"lifecycle-capabilities", "every advertised capability works", Must, spec + "basic/lifecycle#capability-negotiation", nil, "", checkCapabilities},
+		{"lifecycle-server-info", "serverInfo's title, description and websiteUrl are well-formed", Must, spec + "basic/lifecycle#initialization", []string{rev20250618, rev20251125}, "", checkServerInfo},
 		{"lifecycle-stdin-close", "the server exits when its stdin closes", Should, spec + "basic/lifecycle#stdio", nil, "stdio", checkStdinClose},
 
 		// JSON-RPC.
@@ -33,6 +34,7 @@ func checks() []check {
 		{"tools-names", "tool names are 1-128 of A-Z a-z 0-9 _ - .", Should, spec + "server/tools#tool-names", nil, "", checkToolNames},
 		{"tools-input-schema", "every inputSchema is a valid JSON Schema of type object", Must, spec + "server/tools#tool", nil, "", checkInputSchema},
 		{"tools-output-schema", "every outputSchema is a valid JSON Schema of type object", Must, spec + "server/tools#output-schema", nil, "", checkOutputSchema},
+		{"tools-schema-dialect", "schemas without $schema are valid JSON Schema 2020-12", Must, spec + "basic#json-schema-usage", []string{rev20251125, revStateless}, "", checkSchemaDialect},
 		{"tools-annotations", "tool annotations are well-formed", Must, spec + "server/tools#tool", nil, "", checkToolAnnotations},
 		{"tools-unknown", "calling an unknown tool is a protocol error", Must, spec + "server/tools#error-handling", nil, "", checkUnknownTool},
 		{"tools-invalid-arguments", "arguments that break the inputSchema are refused", Must, spec + "server/tools#error-handling", nil, "", checkInvalidArguments},
@@ -49,6 +51,7 @@ func checks() []check {
 		{"logging-set-level", "logging/setLevel works when logging is advertised", Must, spec + "server/utilities/logging", nil, "", checkSetLevel},
 		{"resources", "resources list, read and templates are well-formed", Must, spec + "server/resources", nil, "", checkResources},
 		{"prompts", "prompts list and get are well-formed", Must, spec + "server/prompts", nil, "", checkPrompts},
+		{"icons", "icons of the server, tools, prompts and resources are well-formed", Must, spec + "basic#icons", []string{rev20251125}, "", checkIcons},
 		{"resources-subscribe", "resources/subscribe and unsubscribe answer when subscribe is advertised", Must, spec + "server/resources#subscriptions", nil, "", checkSubscribe},
 		{"completions", "completion/complete answers when completions are advertised", Must, spec + "server/utilities/completion", nil, "", checkCompletions},
 
