@@ -180,28 +180,7 @@ func dialectError(v any, at string) error {
 	if _, ok := s["required"].(bool); ok {
 		return fmt.Errorf("%s: required is a boolean, draft-03's form; 2020-12 wants an array of names", at)
 	}
-	for _, k := range []string{"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"} {
-		m, _ := s[k].(map[string]any)
-		for name, sub := range m {
-			if err := dialectError(sub, at+"/"+k+"/"+name); err != nil {
-				return err
-			}
-		}
-	}
-	for _, k := range []string{"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties"} {
-		if err := dialectError(s[k], at+"/"+k); err != nil {
-			return err
-		}
-	}
-	for _, k := range []string{"anyOf", "oneOf", "allOf", "prefixItems"} {
-		list, _ := s[k].([]any)
-		for i, sub := range list {
-			if err := dialectError(sub, fmt.Sprintf("%s/%s/%d", at, k, i)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return eachSubschema(s, at, dialectError)
 }
 
 // checkSchemaDialect judges the input and output schemas of the tools

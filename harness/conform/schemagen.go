@@ -236,23 +236,29 @@ func checkTypes(v any, at string) error {
 			return fmt.Errorf("%s: type %v is not a JSON type", at, t)
 		}
 	}
-	for _, k := range []string{"properties", "$defs", "definitions", "patternProperties"} {
+	return eachSubschema(s, at, checkTypes)
+}
+
+// eachSubschema calls f on each direct subschema of s, with its place,
+// and stops at the first error.
+func eachSubschema(s map[string]any, at string, f func(sub any, at string) error) error {
+	for _, k := range []string{"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"} {
 		m, _ := s[k].(map[string]any)
 		for name, sub := range m {
-			if err := checkTypes(sub, at+"/"+k+"/"+name); err != nil {
+			if err := f(sub, at+"/"+k+"/"+name); err != nil {
 				return err
 			}
 		}
 	}
-	for _, k := range []string{"items", "additionalProperties", "not"} {
-		if err := checkTypes(s[k], at+"/"+k); err != nil {
+	for _, k := range []string{"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties"} {
+		if err := f(s[k], at+"/"+k); err != nil {
 			return err
 		}
 	}
 	for _, k := range []string{"anyOf", "oneOf", "allOf", "prefixItems"} {
 		list, _ := s[k].([]any)
 		for i, sub := range list {
-			if err := checkTypes(sub, fmt.Sprintf("%s/%s/%d", at, k, i)); err != nil {
+			if err := f(sub, fmt.Sprintf("%s/%s/%d", at, k, i)); err != nil {
 				return err
 			}
 		}
