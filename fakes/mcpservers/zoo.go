@@ -43,7 +43,9 @@ type Defect struct {
 	http   func(http.Handler) http.Handler
 	// stateless serves HTTP without sessions.
 	stateless bool
-	rawOut    func(line []byte) []byte // rewrites each line the server prints, over stdio
+	// laxTasks answers tasks/get of an unknown task with a task.
+	laxTasks bool
+	rawOut   func(line []byte) []byte // rewrites each line the server prints, over stdio
 }
 
 // Correct names the server with no defect.
@@ -94,12 +96,13 @@ func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 	}
 	// The correct server drops answers to cancelled calls, as the
 	// specification asks; ignores-cancel is the server without that.
-	wrap := dropCancelled
+	// Tasks come from a layer too (tasks.go), over stdio only.
+	wrap := chain(dropCancelled, d.withTasks)
+	if d.Name == "ignores-cancel" {
+		wrap = d.withTasks
+	}
 	if d.wrap != nil {
 		wrap = chain(d.wrap, wrap)
-	}
-	if d.Name == "ignores-cancel" {
-		wrap = d.wrap
 	}
 	t = &wrapped{Transport: t, wrap: wrap}
 	err := d.newServer().Run(ctx, t)

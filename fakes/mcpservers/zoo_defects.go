@@ -53,6 +53,7 @@ func moreDefects() []Defect {
 			info["websiteUrl"] = "www.example.com/zoo"
 		})},
 		{Name: "draft07-schema", Check: "tools-schema-dialect", Doc: "a tool's inputSchema, naming no dialect, has draft-07's tuple items", server: draft07Schema},
+		{Name: "bad-tasks", Check: "tasks", Doc: "answers tasks/get of an unknown task with a task", laxTasks: true},
 		{Name: "get-not-sse", Check: "http-get", HTTP: true, Doc: "answers GET with a plain text page, neither an SSE stream nor 405", http: plainGet},
 		{Name: "bad-session-id", Check: "http-session-id", HTTP: true, Doc: "issues session ids with a space", http: spacedSessionIDs},
 	}

@@ -51,6 +51,7 @@ func checks() []check {
 		{"logging-set-level", "logging/setLevel works when logging is advertised", Must, spec + "server/utilities/logging", nil, "", checkSetLevel},
 		{"resources", "resources list, read and templates are well-formed", Must, spec + "server/resources", nil, "", checkResources},
 		{"prompts", "prompts list and get are well-formed", Must, spec + "server/prompts", nil, "", checkPrompts},
+		{"tasks", "tasks: taskSupport, tasks/get, tasks/result, tasks/list and tasks/cancel", Must, spec + "basic/utilities/tasks", []string{rev20251125}, "", checkTasks},
 		{"icons", "icons of the server, tools, prompts and resources are well-formed", Must, spec + "basic#icons", []string{rev20251125}, "", checkIcons},
 		{"resources-subscribe", "resources/subscribe and unsubscribe answer when subscribe is advertised", Must, spec + "server/resources#subscriptions", nil, "", checkSubscribe},
 		{"completions", "completion/complete answers when completions are advertised", Must, spec + "server/utilities/completion", nil, "", checkCompletions},
