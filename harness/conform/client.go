@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -185,10 +186,12 @@ func (c *clientCaps) answer(m *message) (result any, ok bool) {
 		if p.Mode == "url" {
 			return map[string]any{"action": "decline"}, true
 		}
-		content, err := validArgs(p.RequestedSchema, false)
-		if err != nil {
+		// A user fills in the whole form, optional fields too.
+		sets, err := argumentSets(p.RequestedSchema)
+		if err != nil || len(sets) == 0 {
 			return map[string]any{"action": "decline"}, true
 		}
+		content := slices.MaxFunc(sets, func(a, b map[string]any) int { return len(a) - len(b) })
 		return map[string]any{"action": "accept", "content": content}, true
 	case m.Method == "roots/list" && c.roots:
 		return map[string]any{"roots": []any{map[string]any{"uri": c.rootURI, "name": "conform"}}}, true

@@ -104,7 +104,7 @@ func TestClientCapsAnswers(t *testing.T) {
 		method, params, want string
 	}{
 		{"sampling/createMessage", `{"messages":[],"maxTokens":1}`, `{"content":{"text":"conform: a canned answer","type":"text"},"model":"conform-canned","role":"assistant","stopReason":"endTurn"}`},
-		{"elicitation/create", `{"message":"?","requestedSchema":{"type":"object","properties":{"ok":{"type":"boolean"},"n":{"type":"integer","minimum":3}},"required":["ok","n"]}}`, `{"action":"accept","content":{"n":3,"ok":false}}`},
+		{"elicitation/create", `{"message":"?","requestedSchema":{"type":"object","properties":{"ok":{"type":"boolean"},"n":{"type":"integer","minimum":3},"note":{"type":"string"}},"required":["ok","n"]}}`, `{"action":"accept","content":{"n":3,"note":"x","ok":false}}`},
 		{"elicitation/create", `{"mode":"url","message":"?","elicitationId":"e","url":"https://example.com"}`, `{"action":"decline"}`},
 		{"roots/list", `{}`, `{"roots":[{"name":"conform","uri":"file:///tmp/work"}]}`},
 	}
