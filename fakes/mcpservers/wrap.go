@@ -149,7 +149,7 @@ func unknownToolResult(c mcp.Connection) mcp.Connection {
 				var p struct {
 					Name string `json:"name"`
 				}
-				if json.Unmarshal(r.Params, &p) == nil && p.Name != "echo" && p.Name != "slow" {
+				if json.Unmarshal(r.Params, &p) == nil && !slices.Contains(zooTools(), p.Name) {
 					unknown.add(r.ID.Raw())
 				}
 			}

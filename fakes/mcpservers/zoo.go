@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"time"
 
@@ -33,6 +34,9 @@ type Defect struct {
 	HTTP bool
 	// Doc says what the server does wrong.
 	Doc string
+	// ClientCaps are the client capabilities the checker must declare to
+	// see the defect (conform.Options.ClientCaps).
+	ClientCaps []string
 
 	server func() *mcp.Server                  // nil means the correct server
 	wrap   func(mcp.Connection) mcp.Connection // nil means none
@@ -49,6 +53,12 @@ type Defect struct {
 	// "record" runs (in the servers that have it). It is how a test sees
 	// that a tool ran; it must be safe for concurrent use.
 	OnRecord func(args json.RawMessage)
+
+	// stateless serves HTTP without sessions.
+	stateless bool
+	// laxTasks answers tasks/get of an unknown task with a task.
+	laxTasks bool
+	rawOut   func(line []byte) []byte // rewrites each line the server prints, over stdio
 }
 
 // Correct names the server with no defect.
@@ -56,7 +66,7 @@ const Correct = "correct"
 
 // Defects lists the zoo, the correct server first.
 func Defects() []Defect {
-	return []Defect{
+	return append([]Defect{
 		{Name: Correct, Doc: "follows the protocol"},
 		{Name: "stdout-logs", Check: "stdio-purity", Doc: "prints a log line on stdout", stdout: "zoo: starting up\n"},
 		{Name: "no-ping", Check: "lifecycle-ping", Doc: "never answers ping", wrap: dropRequests("ping")},
@@ -66,7 +76,7 @@ func Defects() []Defect {
 		{Name: "bad-input-schema", Check: "tools-input-schema", Doc: "a tool's inputSchema is not of type object", server: badInputSchema},
 		{Name: "unknown-tool-result", Check: "tools-unknown", Doc: "an unknown tool gets an isError result, not an error", wrap: unknownToolResult},
 		{Name: "hangs-on-close", Check: "lifecycle-stdin-close", Doc: "keeps running after stdin closes", hang: true},
-		{Name: "any-session", Check: "http-session", HTTP: true, Doc: "accepts any session id over HTTP", http: anySession},
+		{Name: "any-session", Check: "http-session", HTTP: true, Doc: "accepts any session id over HTTP", http: anySession, stateless: true},
 		{Name: "wrong-ids-all", Check: "jsonrpc-ids", Doc: "answers every request, initialize included, under another id", wrap: mangleAllIDs},
 		{Name: "wrong-error-code", Check: "jsonrpc-method-not-found", Doc: "answers an unknown method with -32600, not -32601", wrap: methodNotFoundAs(-32600)},
 		{Name: "unvalidated", Check: "tools-invalid-arguments", Doc: "its tool record runs whatever its arguments", record: true},
@@ -80,7 +90,7 @@ func Defects() []Defect {
 		{Name: "cancel-race", Doc: "a call completes just as its cancellation arrives", wrap: raceCancel, ownCancel: true},
 		{Name: "strict-prompt", Doc: "its prompt refuses an argument value it does not know", server: strictPrompt},
 		{Name: "legacy-http", HTTP: true, Doc: "claims no 2026-07-28: server/discover gets HTTP 400 with no id, as before initialize", http: refuseDiscover},
-	}
+	}, moreDefects()...)
 }
 
 // Lookup returns the named defect.
@@ -111,14 +121,18 @@ func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 		io.WriteString(stdout, d.stdout)
 	}
 	var t mcp.Transport = &mcp.StdioTransport{}
+	if d.rawOut != nil {
+		t = &mcp.IOTransport{Reader: os.Stdin, Writer: &lineRewriter{w: stdout, f: d.rawOut}}
+	}
 	// The correct server drops answers to cancelled calls, as the
 	// specification asks; ignores-cancel is the server without that.
-	wrap := dropCancelled
+	// Tasks come from a layer too (tasks.go), over stdio only.
+	wrap := chain(dropCancelled, d.withTasks)
+	if d.Name == "ignores-cancel" || d.ownCancel {
+		wrap = d.withTasks
+	}
 	if d.wrap != nil {
 		wrap = chain(d.wrap, wrap)
-	}
-	if d.Name == "ignores-cancel" || d.ownCancel {
-		wrap = d.wrap
 	}
 	t = &wrapped{Transport: t, wrap: wrap}
 	err := d.newServer().Run(ctx, t)
@@ -132,9 +146,7 @@ func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 func (d Defect) Handler() http.Handler {
 	s := d.newServer()
 	var h http.Handler = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, &mcp.StreamableHTTPOptions{
-		// anySession drops the session id of every request: only a
-		// stateless server can serve them.
-		Stateless: d.Name == "any-session",
+		Stateless: d.stateless,
 		// Refuse foreign origins, against DNS rebinding.
 		CrossOriginProtection: http.NewCrossOriginProtection(),
 	})
@@ -157,15 +169,21 @@ type slowIn struct {
 }
 
 // newCorrect builds the correct server.
-func newCorrect() *mcp.Server {
-	s := mcp.NewServer(&mcp.Implementation{Name: "zoo", Version: "v1"}, nil)
-	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "echoes text"}, echo)
+func newCorrect() *mcp.Server { return newZoo(variant{}) }
+
+// newZoo builds the correct server, or one of its broken variants.
+func newZoo(v variant) *mcp.Server {
+	s := mcp.NewServer(zooInfo(), zooOptions())
+	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "echoes text", Icons: []mcp.Icon{zooIcon()}}, echo)
 	addSlow(s)
+	addConvert(s, v.brokenPath)
+	addClientTools(s, v.careless)
 	addResourceAndPrompt(s)
 	return s
 }
 
-func echo(_ context.Context, _ *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, echoOut, error) {
+func echo(ctx context.Context, req *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, echoOut, error) {
+	req.Session.Log(ctx, &mcp.LoggingMessageParams{Level: "debug", Logger: "echo", Data: in.Text})
 	return nil, echoOut{Echo: in.Text}, nil
 }
 

@@ -86,21 +86,8 @@ func checkStructuredContent(ctx context.Context, p *probe) {
 			continue
 		}
 		n++
-		if len(c.result.StructuredContent) == 0 || string(c.result.StructuredContent) == "null" {
-			p.fail(c.msg, "%s declares an outputSchema but returned no structuredContent", c.tool.Name)
-			continue
-		}
-		rs, err := compileSchema(c.tool.OutputSchema)
-		if err != nil {
-			continue // tools-output-schema reports it
-		}
-		var v any
-		if err := json.Unmarshal(c.result.StructuredContent, &v); err != nil {
-			p.fail(c.msg, "%s: structuredContent: %v", c.tool.Name, err)
-			continue
-		}
-		if err := rs.Validate(v); err != nil {
-			p.fail(c.msg, "%s: structuredContent does not match the outputSchema: %v", c.tool.Name, err)
+		if err := structuredError(c.tool, c.result); err != nil {
+			p.fail(c.msg, "%v", err)
 		}
 	}
 	if n == 0 && p.res.Status == Pass {

@@ -16,6 +16,7 @@ func checks() []check {
 		// "Otherwise, the server MUST respond with another protocol
 		// version it supports."
 		{"lifecycle-version-negotiation", "an unknown revision is answered with one the server supports", Must, spec + "basic/lifecycle#version-negotiation", nil, "", checkVersionNegotiation},
+		{"lifecycle-version-accepted", "a revision answered in place of another is echoed when asked for", Must, spec + "basic/lifecycle#version-negotiation", nil, "", checkVersionAccepted},
 		// 2026-07-28, basic/versioning: "Servers MUST implement
 		// server/discover." It applies to servers that claim 2026-07-28.
 		{"lifecycle-discover", "server/discover describes a stateless server", Must, "https://modelcontextprotocol.io/specification/2026-07-28/server/discover", nil, "", checkDiscover},
@@ -29,6 +30,7 @@ func checks() []check {
 		// (and so for resources and prompts): a declared capability is a
 		// claim of support, which its list method must honour.
 		{"lifecycle-capabilities", "every advertised capability works", Must, spec + "basic/lifecycle#capability-negotiation", nil, "", checkCapabilities},
+		{"lifecycle-server-info", "serverInfo's title, description and websiteUrl are well-formed", Must, spec + "basic/lifecycle#initialization", []string{rev20250618, rev20251125}, "", checkServerInfo},
 		// No rule of the server's: "the client SHOULD initiate shutdown by
 		// first, closing the input stream to the child process (the
 		// server); waiting for the server to exit, or sending SIGTERM".
@@ -81,6 +83,7 @@ func checks() []check {
 		// dialect" (basic#json-schema-usage); the schema gives
 		// outputSchema type: "object".
 		{"tools-output-schema", "every outputSchema is a valid JSON Schema of type object", Must, spec + "server/tools#output-schema", nil, "", checkOutputSchema},
+		{"tools-schema-dialect", "schemas without $schema are valid JSON Schema 2020-12", Must, spec + "basic#json-schema-usage", []string{rev20251125, revStateless}, "", checkSchemaDialect},
 		// The schema's ToolAnnotations, "the source of truth for all
 		// protocol messages and structures".
 		{"tools-annotations", "tool annotations are well-formed", Must, spec + "server/tools#tool", nil, "", checkToolAnnotations},
@@ -97,6 +100,7 @@ func checks() []check {
 		// "Servers MUST provide structured results that conform to this
 		// schema."
 		{"tools-structured-content", "structuredContent validates against the outputSchema", Must, spec + "server/tools#structured-content", nil, "", checkStructuredContent},
+		{"tools-structured-paths", "structuredContent validates for every argument set tried", Must, spec + "server/tools#output-schema", nil, "", checkStructuredPaths},
 		// "For backwards compatibility, a tool that returns structured
 		// content SHOULD also return the serialized JSON in a TextContent
 		// block."
@@ -112,6 +116,7 @@ func checks() []check {
 		// allowed: "Processing may have completed before cancellation
 		// arrives".
 		{"tools-cancel", "a cancelled call stops and sends no result", Should, spec + "basic/utilities/cancellation", nil, "", checkCancel},
+		{"tools-cancel-progress", "a cancelled call stops sending progress", Should, spec + "basic/utilities/cancellation#behavior-requirements", nil, "", checkCancelProgress},
 
 		// Other features, where advertised.
 
@@ -126,6 +131,10 @@ func checks() []check {
 		// standard JSON-RPC errors for common failure cases: Invalid
 		// prompt name: -32602" is a SHOULD finding.
 		{"prompts", "prompts list and get are well-formed", Must, spec + "server/prompts", nil, "", checkPrompts},
+		{"tasks", "tasks: taskSupport, tasks/get, tasks/result, tasks/list and tasks/cancel", Must, spec + "basic/utilities/tasks", []string{rev20251125}, "", checkTasks},
+		{"icons", "icons of the server, tools, prompts and resources are well-formed", Must, spec + "basic#icons", []string{rev20251125}, "", checkIcons},
+		{"resources-subscribe", "resources/subscribe and unsubscribe answer when subscribe is advertised", Must, spec + "server/resources#subscriptions", nil, "", checkSubscribe},
+		{"completions", "completion/complete answers when completions are advertised", Must, spec + "server/utilities/completion", nil, "", checkCompletions},
 
 		// Streamable HTTP.
 
@@ -148,10 +157,24 @@ func checks() []check {
 		// "If the server accepts the input, the server MUST return HTTP
 		// status code 202 Accepted with no body."
 		{"http-notification", "a notification gets 202 Accepted", Must, spec + "basic/transports#sending-messages-to-the-server", nil, "http", checkHTTPNotification},
+		{"http-get", "GET on the endpoint opens an SSE stream or gets 405", Must, spec + "basic/transports#listening-for-messages-from-the-server", streamable(), "http", checkHTTPGet},
+		{"http-session-id", "session ids are visible ASCII", Must, spec + "basic/transports#session-management", streamable(), "http", checkHTTPSessionID},
 
-		// Last: it judges the output of every connection above.
+		// Last: they judge the messages of every connection above.
+		{"logging-messages", "log messages are well-formed", Must, spec + "server/utilities/logging#log-message-notifications", nil, "", checkLogMessages},
+		{"lifecycle-server-capabilities", "capabilities are well-formed and announce every notification sent", Must, spec + "basic/lifecycle#capability-negotiation", nil, "", checkServerCapabilities},
+		{"jsonrpc-message-shape", "responses have a result or an error, notifications no id", Must, spec + "basic#messages", nil, "", checkMessageShape},
+		{"lifecycle-early-requests", "no request but ping before notifications/initialized", Should, spec + "basic/lifecycle#initialization", nil, "", checkEarlyRequests},
+		{"sampling-request", "sampling/createMessage requests are well-formed", Must, spec + "client/sampling", nil, "", checkSamplingRequests},
+		{"elicitation-request", "elicitation/create requests are well-formed, in form and URL mode", Must, spec + "client/elicitation", nil, "", checkElicitationRequests},
+		{"lifecycle-client-capabilities", "the server uses only the client capabilities declared", Must, spec + "basic/lifecycle#operation", nil, "", checkClientCapabilities},
+		{"tools-progress-token", "progress only for the token of a request in progress", Must, spec + "basic/utilities/progress#behavior-requirements", nil, "", checkProgressTokens},
 		// "The server MUST NOT write anything to its stdout that is not a
 		// valid MCP message."
 		{"stdio-purity", "nothing but JSON-RPC messages on stdout", Must, spec + "basic/transports#stdio", nil, "stdio", checkStdoutPurity},
 	}
 }
+
+// streamable are the revisions of the streamable HTTP transport with
+// sessions.
+func streamable() []string { return []string{rev20250326, rev20250618, rev20251125} }

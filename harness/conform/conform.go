@@ -35,6 +35,11 @@ type Options struct {
 	// calling a tool may change the user's machine.
 	CallTools  bool
 	AllowTools []string
+	// ClientCaps are the client capabilities the checker declares (see
+	// [ClientCapabilities]); it answers the server's requests for them
+	// with canned, valid answers and checks their shape. Empty declares
+	// none, and a server request that needs one is a finding.
+	ClientCaps []string
 	// Timeout bounds each exchange; zero means 5s.
 	Timeout time.Duration
 	// Samples is how many pings the timing measures; zero means 20.
@@ -76,8 +81,12 @@ func Check(ctx context.Context, tgt target.Target, opts *Options) (*Report, erro
 	if o.Revision != "" && !slices.Contains(Revisions(), o.Revision) {
 		return nil, fmt.Errorf("revision %q: want one of %v", o.Revision, Revisions())
 	}
+	client, err := newClientCaps(o.ClientCaps, tgt.Dir)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
-	r := &run{tgt: tgt, opts: o, report: &Report{Target: tgt.String()}}
+	r := &run{tgt: tgt, opts: o, client: client, report: &Report{Target: tgt.String()}}
 	defer r.closeAll()
 	if err := r.connect(ctx); err != nil {
 		var mis *misanswered
@@ -119,6 +128,7 @@ type check struct {
 type run struct {
 	tgt    target.Target
 	opts   Options
+	client *clientCaps // what initialize declares; nil is nothing
 	report *Report
 
 	mu       sync.Mutex
@@ -182,7 +192,12 @@ func (r *run) closeAll() {
 
 // initialize performs the handshake of a legacy revision on s.
 func (r *run) initialize(ctx context.Context, s *session, rev string) (*initResult, *message, error) {
-	m, err := s.call(ctx, "initialize", initializeParams(rev))
+	params := initializeParams(rev)
+	params["capabilities"] = r.client.object()
+	s.mu.Lock()
+	s.client = r.client
+	s.mu.Unlock()
+	m, err := s.call(ctx, "initialize", params)
 	if err != nil {
 		return nil, nil, fmt.Errorf("initialize: %w", err)
 	}

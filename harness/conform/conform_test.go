@@ -94,9 +94,9 @@ func summary(rep *Report) string {
 // TestZoo proves the checker finds each defect of the zoo under the check
 // id that names it, and fails no MUST check of the correct servers.
 func TestZoo(t *testing.T) {
-	opts := &Options{CallTools: true, Timeout: 500 * time.Millisecond, Samples: 3}
 	for _, d := range mcpservers.Defects() {
 		t.Run(d.Name, func(t *testing.T) {
+			opts := &Options{CallTools: true, Timeout: 500 * time.Millisecond, Samples: 3, ClientCaps: d.ClientCaps}
 			rep, err := Check(t.Context(), zooTarget(t, d), opts)
 			if err != nil {
 				t.Fatal(err)

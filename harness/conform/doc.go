@@ -18,6 +18,14 @@
 // others share the main session, opened at the newest revision the server
 // accepts (or [Options.Revision]).
 //
+// The checker declares no client capability unless [Options.ClientCaps]
+// names some; it answers the server's sampling, elicitation and roots
+// requests for those with canned, valid answers, and a request for one it
+// did not declare is a finding. Every session keeps a transcript of the
+// messages both ways, so that the last checks judge the whole run: the
+// shape of every message, progress tokens, log messages, requests before
+// notifications/initialized.
+//
 // Tools are called, with arguments generated from their input schema or
 // with arguments it rejects, only when the user allows it
 // ([Options.CallTools], [Options.AllowTools]): calling Bash with made-up
@@ -60,7 +68,8 @@
 // p.skip says why the check does not apply
 // (a feature the server does not advertise). p.open and p.handshake start
 // a fresh connection; p.listTools and p.calls share what earlier checks
-// learned. Then add a server to the zoo in fakes/mcpservers that breaks
+// learned; p.eachIncoming walks every message the server sent, in every
+// session. Then add a server to the zoo in fakes/mcpservers that breaks
 // the rule, with the check's id: TestZoo proves the check finds it, and
 // that the correct server still passes.
 package conform

@@ -3,6 +3,7 @@ package conform
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -310,26 +311,174 @@ func checkTypes(v any, at string) error {
 			return fmt.Errorf("%s: type %v is not a JSON type", at, t)
 		}
 	}
-	for _, k := range []string{"properties", "$defs", "definitions", "patternProperties"} {
+	return eachSubschema(s, at, checkTypes)
+}
+
+// eachSubschema calls f on each direct subschema of s, with its place,
+// and stops at the first error.
+func eachSubschema(s map[string]any, at string, f func(sub any, at string) error) error {
+	for _, k := range []string{"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"} {
 		m, _ := s[k].(map[string]any)
 		for name, sub := range m {
-			if err := checkTypes(sub, at+"/"+k+"/"+name); err != nil {
+			if err := f(sub, at+"/"+k+"/"+name); err != nil {
 				return err
 			}
 		}
 	}
-	for _, k := range []string{"items", "additionalProperties", "not"} {
-		if err := checkTypes(s[k], at+"/"+k); err != nil {
+	for _, k := range []string{"items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems", "unevaluatedProperties"} {
+		if err := f(s[k], at+"/"+k); err != nil {
 			return err
 		}
 	}
 	for _, k := range []string{"anyOf", "oneOf", "allOf", "prefixItems"} {
 		list, _ := s[k].([]any)
 		for i, sub := range list {
-			if err := checkTypes(sub, fmt.Sprintf("%s/%s/%d", at, k, i)); err != nil {
+			if err := f(sub, fmt.Sprintf("%s/%s/%d", at, k, i)); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// maxArgumentSets bounds how many argument sets argumentSets returns.
+const maxArgumentSets = 12
+
+// argumentSets builds argument sets that satisfy the input schema, to
+// reach more of a tool's paths than validArgs alone: the smallest set
+// (validArgs), one with every property present, one per enum value of a
+// property, and one per bound of a number (minimum, maximum, just inside
+// an exclusive bound) or boolean. Sets the schema rejects are dropped,
+// as are repeats; the smallest set comes first. When the schema does not
+// compile, only the smallest set is returned.
+func argumentSets(raw json.RawMessage) ([]map[string]any, error) {
+	base, err := validArgs(raw, false)
+	if err != nil {
+		return nil, err
+	}
+	var schema map[string]any
+	json.Unmarshal(raw, &schema)
+	props, _ := schema["properties"].(map[string]any)
+	names := make([]string, 0, len(props))
+	for name := range props {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	with := func(name string, v any) map[string]any {
+		set := maps.Clone(base)
+		set[name] = v
+		return set
+	}
+	full := maps.Clone(base)
+	var variants []map[string]any
+	for _, name := range names {
+		ps, _ := props[name].(map[string]any)
+		if _, ok := full[name]; !ok {
+			if v, ok := propertyValue(schema, name); ok {
+				full[name] = v
+			}
+		}
+		for _, v := range propertyVariants(ps) {
+			variants = append(variants, with(name, v))
+		}
+	}
+	sets := append([]map[string]any{base, full}, variants...)
+	rs, err := compileSchema(raw)
+	if err != nil {
+		return sets[:1], nil
+	}
+	var out []map[string]any
+	seen := map[string]bool{}
+	for _, set := range sets {
+		data, _ := json.Marshal(set)
+		var v any
+		json.Unmarshal(data, &v)
+		if seen[string(data)] || rs.Validate(v) != nil {
+			continue
+		}
+		seen[string(data)] = true
+		out = append(out, set)
+		if len(out) == maxArgumentSets {
+			break
+		}
+	}
+	return out, nil
+}
+
+// propertyValue generates a value for one property of an object schema,
+// as validArgs would if the property were required; the schema's
+// definitions come along, for the references of the property.
+func propertyValue(schema map[string]any, name string) (any, bool) {
+	props, _ := schema["properties"].(map[string]any)
+	one := map[string]any{"type": "object", "properties": map[string]any{name: props[name]}, "required": []any{name}}
+	for _, k := range []string{"$defs", "definitions"} {
+		if d, ok := schema[k]; ok {
+			one[k] = d
+		}
+	}
+	data, _ := json.Marshal(one)
+	args, err := validArgs(data, false)
+	if err != nil {
+		return nil, false
+	}
+	v, ok := args[name]
+	return v, ok
+}
+
+// propertyVariants returns the values of a property schema worth trying
+// beyond the smallest: each enum or const choice, each bound of a number,
+// true for a boolean.
+func propertyVariants(ps map[string]any) []any {
+	var vs []any
+	if e, ok := ps["enum"].([]any); ok {
+		vs = append(vs, e...)
+	}
+	for _, k := range []string{"oneOf", "anyOf"} {
+		alts, _ := ps[k].([]any)
+		for _, alt := range alts {
+			if alt, ok := alt.(map[string]any); ok {
+				if c, ok := alt["const"]; ok {
+					vs = append(vs, c)
+				}
+			}
+		}
+	}
+	switch typ := schemaType(ps); typ {
+	case "boolean":
+		vs = append(vs, true)
+	case "integer", "number":
+		lo, hi := math.Inf(-1), math.Inf(1)
+		for _, k := range []string{"minimum", "exclusiveMinimum"} {
+			if m, ok := ps[k].(float64); ok {
+				lo = math.Max(lo, m)
+			}
+		}
+		for _, k := range []string{"maximum", "exclusiveMaximum"} {
+			if m, ok := ps[k].(float64); ok {
+				hi = math.Min(hi, m)
+			}
+		}
+		for _, k := range []string{"minimum", "maximum"} {
+			if m, ok := ps[k].(float64); ok {
+				vs = append(vs, m)
+			}
+		}
+		// Just inside an exclusive bound: the next integer, or a step
+		// of at most 1 that stays below the other bound.
+		if m, ok := ps["exclusiveMinimum"].(float64); ok {
+			if typ == "integer" {
+				vs = append(vs, math.Floor(m)+1)
+			} else {
+				vs = append(vs, m+math.Min(1, (hi-m)/2))
+			}
+		}
+		if m, ok := ps["exclusiveMaximum"].(float64); ok {
+			if typ == "integer" {
+				vs = append(vs, math.Ceil(m)-1)
+			} else {
+				vs = append(vs, m-math.Min(1, (m-lo)/2))
+			}
+		}
+	}
+	return vs
 }

@@ -37,9 +37,14 @@ type session struct {
 	batches [][]*message        // frames that were batches
 	noise   [][]byte            // frames that were not JSON-RPC
 	arrived int                 // messages received so far
-	closed  bool
-	stop    chan struct{}
-	once    sync.Once
+	// transcript is every message both ways, in order, for the checks
+	// that judge a whole run; client is what the session declared in
+	// initialize (nil: nothing), which answers the server's requests.
+	transcript []entry
+	client     *clientCaps
+	closed     bool
+	stop       chan struct{}
+	once       sync.Once
 }
 
 func newSession(l link, timeout time.Duration) *session {
@@ -76,6 +81,7 @@ func (s *session) receive(data []byte) {
 		for _, m := range msgs {
 			s.arrived++
 			m.arrival = s.arrived
+			s.record(entry{m: m})
 			switch {
 			case m.isResponse():
 				s.answers[idKey(m.ID)] = m
@@ -90,19 +96,25 @@ func (s *session) receive(data []byte) {
 	})
 }
 
-// answerServer answers a request from the server: ping succeeds, anything
-// else is a method this client does not offer.
+// answerServer answers a request from the server: ping succeeds, the
+// requests of a capability the session declared get a canned answer,
+// anything else is a method this client does not offer.
 func (s *session) answerServer(m *message) {
 	reply := map[string]any{"jsonrpc": "2.0", "id": m.ID}
+	s.mu.Lock()
+	c := s.client
+	s.mu.Unlock()
 	if m.Method == "ping" {
 		reply["result"] = struct{}{}
+	} else if res, ok := c.answer(m); ok {
+		reply["result"] = res
 	} else {
 		reply["error"] = rpcError{Code: codeMethodNotFound, Message: "not offered by the checker"}
 	}
 	data, _ := json.Marshal(reply)
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
-	s.link.send(ctx, data)
+	s.send(ctx, data)
 }
 
 // update changes the state under the lock and wakes every waiter.
@@ -194,7 +206,7 @@ func (s *session) call(ctx context.Context, method string, params any) (*message
 // _meta.progressToken is awaited with awaitProgress, up to
 // maxCallTimeouts exchange timeouts.
 func (s *session) callID(ctx context.Context, id json.RawMessage, method string, params any) (*message, error) {
-	if err := s.link.send(ctx, s.request(id, method, params)); err != nil {
+	if err := s.send(ctx, s.request(id, method, params)); err != nil {
 		return nil, fmt.Errorf("sending %s: %w", method, err)
 	}
 	if token := progressTokenIn(params); token != nil {
@@ -295,11 +307,23 @@ func progressTokenOf(m *message) (json.RawMessage, bool) {
 
 // notify sends a notification.
 func (s *session) notify(ctx context.Context, method string, params any) error {
-	return s.link.send(ctx, s.request(nil, method, params))
+	return s.send(ctx, s.request(nil, method, params))
 }
 
 // sendRaw sends bytes as they are.
-func (s *session) sendRaw(ctx context.Context, data []byte) error { return s.link.send(ctx, data) }
+func (s *session) sendRaw(ctx context.Context, data []byte) error { return s.send(ctx, data) }
+
+// send records the frame's messages in the transcript, then sends it.
+func (s *session) send(ctx context.Context, data []byte) error {
+	if msgs, _, ok := parseFrame(data); ok {
+		s.mu.Lock()
+		for _, m := range msgs {
+			s.record(entry{out: true, m: m})
+		}
+		s.mu.Unlock()
+	}
+	return s.link.send(ctx, data)
+}
 
 // snapshot returns copies of what arrived outside of answers.
 func (s *session) snapshot() (notes []*message, answers map[string]*message, noise [][]byte, batches [][]*message) {

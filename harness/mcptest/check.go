@@ -34,6 +34,15 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.Var(&skip, "skip", "skip the checks matching `ID` (a pattern, repeatable)")
 	fs.BoolVar(&opts.CallTools, "call-tools", false, "call every tool with generated arguments (tools may change your machine)")
 	fs.Var(&allow, "allow-tool", "allow calling the tool `NAME` (repeatable)")
+	fs.Func("client-caps", "declare the client capabilities `CAPS`, comma-separated ("+strings.Join(conform.ClientCapabilities(), ", ")+"), and answer the server's requests for them", func(s string) error {
+		for _, c := range strings.Split(s, ",") {
+			if !contains(conform.ClientCapabilities(), c) {
+				return fmt.Errorf("unknown client capability %q", c)
+			}
+			opts.ClientCaps = append(opts.ClientCaps, c)
+		}
+		return nil
+	})
 	fs.DurationVar(&opts.Timeout, "exchange-timeout", 0, "give up on one exchange after `DURATION` (default 5s)")
 	fs.Usage = usageFunc(fs, "mcptest check [flags] (-- command [args...] | --url URL)", `Check that a server follows the MCP specification: lifecycle, JSON-RPC,
 tools, resources, prompts, and the streamable HTTP rules. A line per check
@@ -43,6 +52,12 @@ says pass, fail (a MUST rule is broken), warn (a SHOULD rule), note
 Tools are called, with generated arguments and with invalid ones, only
 when allowed (--call-tools or --allow-tool): otherwise they are judged from
 tools/list alone.
+
+The checker declares no client capability unless told (--client-caps):
+a server request for sampling, elicitation or roots is then a finding.
+With --client-caps, it answers such requests with canned, valid answers
+(a text from a pretend model, a form filled from its schema, the current
+directory as the only root) and checks their shape.
 
 Exit status: 0 when every MUST check passes, 1 when one fails (or a
 baseline entry is stale), 2 when the server could not be run.

@@ -31,6 +31,10 @@ func TestCheck(t *testing.T) {
 			nil, []string{"lifecycle-ping passes now"}},
 		{"bad format", []string{"check", "--format", "yaml", "--", sleepBin}, 2,
 			nil, []string{`unknown format "yaml"`}},
+		{"client caps", []string{"check", "--client-caps", "sampling,elicitation,roots", "--only", "sampling-request", "--", sleepBin}, 0,
+			[]string{"skip sampling-request"}, nil},
+		{"unknown client capability", []string{"check", "--client-caps", "sampling,telepathy", "--", sleepBin}, 2,
+			nil, []string{`unknown client capability "telepathy"`}},
 		{"unreachable", []string{"check", "--", "true"}, 2,
 			nil, []string{"target unreachable"}},
 	}

@@ -79,7 +79,13 @@ type samplingArgs struct {
 	Prompt string `json:"prompt" jsonschema:"the prompt to send to the client's model"`
 }
 
+// sampling asks the client's model, if the client declared sampling: a
+// server may use only the capabilities the client declared, and the SDK
+// does not check this one.
 func sampling(ctx context.Context, req *mcp.CallToolRequest, args samplingArgs) (*mcp.CallToolResult, any, error) {
+	if p := req.Session.InitializeParams(); p == nil || p.Capabilities == nil || p.Capabilities.Sampling == nil {
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "the client does not offer sampling"}}, IsError: true}, nil, nil
+	}
 	res, err := req.Session.CreateMessage(ctx, &mcp.CreateMessageParams{
 		Messages:  []*mcp.SamplingMessage{{Role: "user", Content: &mcp.TextContent{Text: args.Prompt}}},
 		MaxTokens: 100,
