@@ -108,31 +108,45 @@ func (c Config) Kind() Kind {
 	return Offline
 }
 
-// Client returns a genai client for c, logging which backend it is.
+// GenaiConfig returns the genai configuration of c, ready for
+// genai.NewClient: Vertex AI with c's project and location, or the Gemini
+// API with its key. With Vertex AI and no HTTPClient, genai.NewClient reads
+// Application Default Credentials; an HTTPClient must authenticate its
+// requests itself. genai still reads its own environment variables
+// (GOOGLE_API_KEY, GOOGLE_CLOUD_PROJECT, ...) for fields c leaves empty.
+func (c Config) GenaiConfig() *genai.ClientConfig {
+	cc := &genai.ClientConfig{
+		Backend:     genai.BackendGeminiAPI,
+		APIKey:      c.APIKey,
+		HTTPClient:  c.HTTPClient,
+		HTTPOptions: genai.HTTPOptions{BaseURL: c.BaseURL},
+	}
+	if c.Kind() == Vertex {
+		cc.Backend, cc.Project, cc.Location, cc.APIKey = genai.BackendVertexAI, c.Project, c.Location, ""
+	}
+	return cc
+}
+
+// Client returns a genai client for c, logging which backend it is: for
+// the offline model, one whose requests go to the in-process fake.
 func Client(ctx context.Context, c Config, logger *slog.Logger) (*genai.Client, error) {
-	var b gemini.Backend
 	switch c.Kind() {
 	case Vertex:
-		b = gemini.Backend{Vertex: true, Project: c.Project, Location: c.Location}
 		logger.Info("model backend: Vertex AI", "project", c.Project, "location", c.Location, "models", c.Models)
 	case GeminiAPI:
-		b = gemini.Backend{APIKey: c.APIKey}
 		logger.Info("model backend: Gemini API", "models", c.Models)
 	default:
 		fake := fakegemini.New(fakegemini.Offline(), &fakegemini.Options{Logger: logger.With("component", "offline-model")})
-		b = gemini.Backend{APIKey: "offline", BaseURL: "http://offline.invalid/", HTTPClient: fake.Client()}
+		c.APIKey, c.BaseURL, c.HTTPClient = "offline", "http://offline.invalid/", fake.Client()
 		logger.Warn("no Google credentials: serving the built-in offline model; set GCP_PROJECT (with Application Default Credentials) or GEMINI_API_KEY for Gemini",
 			"models", c.Models)
 	}
-	if c.BaseURL != "" {
+	if c.BaseURL != "" && c.HTTPClient == nil {
 		// An HTTP client of our own keeps genai from reading credentials.
-		b.BaseURL, b.HTTPClient = c.BaseURL, &http.Client{}
+		c.HTTPClient = &http.Client{}
 		logger.Warn("sending model requests without Google credentials", "base_url", c.BaseURL)
 	}
-	if c.HTTPClient != nil && c.Kind() != Offline {
-		b.HTTPClient = c.HTTPClient
-	}
-	client, err := genai.NewClient(ctx, gemini.ClientConfig(b))
+	client, err := genai.NewClient(ctx, c.GenaiConfig())
 	if err != nil {
 		return nil, fmt.Errorf("connecting to Gemini: %w", err)
 	}

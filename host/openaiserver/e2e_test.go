@@ -12,6 +12,7 @@ import (
 	"google.golang.org/genai"
 
 	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
+	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/llm/gemini"
 	"github.com/owulveryck/gomcptest/host/server"
 	"github.com/owulveryck/gomcptest/host/toolbox"
@@ -35,10 +36,10 @@ func host(t *testing.T, scenario string) (*goopenai.Client, *fakegemini.TestServ
 	require.NoError(t, err)
 	t.Cleanup(func() { tb.Close() })
 
-	client, err := genai.NewClient(t.Context(), gemini.ClientConfig(gemini.Backend{
-		Vertex: true, Project: "test-project", Location: "us-central1",
+	client, err := genai.NewClient(t.Context(), backend.Config{
+		Project: "test-project", Location: "us-central1",
 		BaseURL: fake.URL, HTTPClient: fake.HTTPClient(),
-	}))
+	}.GenaiConfig())
 	require.NoError(t, err)
 	provider := gemini.NewProvider(gemini.Config{Client: client, Models: []string{"gemini-2.5-flash"}}, nil)
 	api := httptest.NewServer(server.New(provider, &server.Options{Toolbox: tb}))

@@ -18,6 +18,7 @@
 //   - The finish reason is computed, not copied: Gemini says STOP after
 //     function calls, and OpenAI clients expect "tool_calls".
 //
-// The caller builds the *genai.Client (see [ClientConfig]), so the same code
+// The caller builds the *genai.Client (host/backend does it from the
+// environment: backend.Config.GenaiConfig), so the same code
 // talks to Vertex AI, the Gemini API, a recorded cassette or a fake server.
 package gemini

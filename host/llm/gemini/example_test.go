@@ -20,11 +20,12 @@ func ExampleProvider_Stream() {
 	defer srv.Close()
 
 	ctx := context.Background()
-	client, err := genai.NewClient(ctx, gemini.ClientConfig(gemini.Backend{
-		APIKey:     "key",
-		BaseURL:    srv.URL,
-		HTTPClient: srv.Client(),
-	}))
+	client, err := genai.NewClient(ctx, &genai.ClientConfig{
+		Backend:     genai.BackendGeminiAPI,
+		APIKey:      "key",
+		HTTPClient:  srv.Client(),
+		HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL},
+	})
 	if err != nil {
 		panic(err)
 	}

@@ -4,9 +4,10 @@ import (
 	"context"
 	"testing"
 
+	"google.golang.org/genai"
+
 	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
 	"github.com/owulveryck/gomcptest/host/llm"
-	"github.com/owulveryck/gomcptest/host/llm/gemini"
 )
 
 // TestFakeShapes drives the provider through the real genai client against
@@ -147,9 +148,9 @@ llm.Error: status=503 UNAVAILABLE retry_after=2 message="The model is overloaded
 				t.Fatal(err)
 			}
 			ts := fakegemini.NewTestServer(t, sc)
-			b := gemini.Backend{BaseURL: ts.URL, HTTPClient: ts.HTTPClient(), APIKey: "test-key"}
+			b := &genai.ClientConfig{Backend: genai.BackendGeminiAPI, APIKey: "test-key", HTTPClient: ts.HTTPClient(), HTTPOptions: genai.HTTPOptions{BaseURL: ts.URL}}
 			if tc.vertex {
-				b = gemini.Backend{Vertex: true, Project: "p", Location: "l", BaseURL: ts.URL, HTTPClient: ts.HTTPClient()}
+				b = &genai.ClientConfig{Backend: genai.BackendVertexAI, Project: "p", Location: "l", HTTPClient: ts.HTTPClient(), HTTPOptions: genai.HTTPOptions{BaseURL: ts.URL}}
 			}
 			deltas, err := collect(newProvider(t, b).Stream(context.Background(), &llm.Request{
 				Model:    "gemini-test",

@@ -16,7 +16,7 @@ import (
 // Config says which service and models a Provider serves.
 type Config struct {
 	// Client is built by the caller: for Vertex AI, the Gemini API, or a fake
-	// server (see ClientConfig).
+	// server (host/backend builds it from the environment).
 	Client *genai.Client
 	// Models are the model ids served, such as "gemini-2.5-flash".
 	Models []string

@@ -46,7 +46,7 @@ func scripted(t *testing.T, replies ...reply) (*gemini.Provider, *atomic.Int32) 
 		w.Write([]byte(replies[i].body))
 	}))
 	t.Cleanup(srv.Close)
-	return newProvider(t, gemini.Backend{BaseURL: srv.URL, HTTPClient: srv.Client(), APIKey: "k"}), &n
+	return newProvider(t, &genai.ClientConfig{Backend: genai.BackendGeminiAPI, APIKey: "k", HTTPClient: srv.Client(), HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL}}), &n
 }
 
 var hello = &llm.Request{
@@ -163,7 +163,7 @@ func TestCancel(t *testing.T) {
 		<-r.Context().Done() // the model is still thinking
 	}))
 	t.Cleanup(srv.Close)
-	p := newProvider(t, gemini.Backend{BaseURL: srv.URL, HTTPClient: srv.Client(), APIKey: "k"})
+	p := newProvider(t, &genai.ClientConfig{Backend: genai.BackendGeminiAPI, APIKey: "k", HTTPClient: srv.Client(), HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL}})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -201,7 +201,7 @@ func TestStopReadingEarly(t *testing.T) {
 }
 
 func TestModels(t *testing.T) {
-	client, err := genai.NewClient(context.Background(), gemini.ClientConfig(gemini.Backend{APIKey: "k", BaseURL: "http://127.0.0.1:1"}))
+	client, err := genai.NewClient(context.Background(), &genai.ClientConfig{Backend: genai.BackendGeminiAPI, APIKey: "k", HTTPOptions: genai.HTTPOptions{BaseURL: "http://127.0.0.1:1"}})
 	if err != nil {
 		t.Fatal(err)
 	}

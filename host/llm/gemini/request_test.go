@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/genai"
 
 	"github.com/owulveryck/gomcptest/host/llm"
-	"github.com/owulveryck/gomcptest/host/llm/gemini"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -160,13 +160,13 @@ func TestBuiltinTools(t *testing.T) {
 	}
 
 	req.Options.BuiltinTools = []string{"web_browser"}
-	if _, err := collect(newProvider(t, gemini.Backend{APIKey: "k", BaseURL: "http://127.0.0.1:1"}).Stream(context.Background(), &req)); err == nil {
+	if _, err := collect(newProvider(t, &genai.ClientConfig{Backend: genai.BackendGeminiAPI, APIKey: "k", HTTPOptions: genai.HTTPOptions{BaseURL: "http://127.0.0.1:1"}}).Stream(context.Background(), &req)); err == nil {
 		t.Error("an unknown builtin tool was accepted")
 	}
 }
 
 func TestInvalidRequests(t *testing.T) {
-	p := newProvider(t, gemini.Backend{APIKey: "k", BaseURL: "http://127.0.0.1:1"})
+	p := newProvider(t, &genai.ClientConfig{Backend: genai.BackendGeminiAPI, APIKey: "k", HTTPOptions: genai.HTTPOptions{BaseURL: "http://127.0.0.1:1"}})
 	tests := map[string][]llm.Message{
 		"bad arguments":     {{Role: llm.RoleAssistant, Parts: []llm.Part{{ToolCall: &llm.ToolCall{ID: "c", Name: "f", Arguments: json.RawMessage(`[1]`)}}}}},
 		"nameless result":   {{Role: llm.RoleTool, Parts: []llm.Part{{ToolResult: &llm.ToolResult{CallID: "unknown", Content: "x"}}}}},
@@ -191,9 +191,9 @@ func captureRequest(t *testing.T, vertex bool, req *llm.Request) map[string]any 
 		w.Write([]byte("data: " + okText + "\n\n"))
 	}))
 	defer srv.Close()
-	b := gemini.Backend{APIKey: "k", BaseURL: srv.URL, HTTPClient: srv.Client()}
+	b := &genai.ClientConfig{Backend: genai.BackendGeminiAPI, APIKey: "k", HTTPClient: srv.Client(), HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL}}
 	if vertex {
-		b = gemini.Backend{Vertex: true, Project: "p", Location: "l", BaseURL: srv.URL, HTTPClient: srv.Client()}
+		b = &genai.ClientConfig{Backend: genai.BackendVertexAI, Project: "p", Location: "l", HTTPClient: srv.Client(), HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL}}
 	}
 	if _, err := collect(newProvider(t, b).Stream(context.Background(), req)); err != nil {
 		t.Fatal(err)

@@ -226,16 +226,16 @@ func newWireProvider(t *testing.T, c *wireCase) *gemini.Provider {
 		w.Write(c.body)
 	}))
 	t.Cleanup(srv.Close)
-	b := gemini.Backend{BaseURL: srv.URL, HTTPClient: srv.Client(), APIKey: "test-key"}
+	b := &genai.ClientConfig{Backend: genai.BackendGeminiAPI, APIKey: "test-key", HTTPClient: srv.Client(), HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL}}
 	if c.vertex {
-		b = gemini.Backend{Vertex: true, Project: "p", Location: "l", BaseURL: srv.URL, HTTPClient: srv.Client()}
+		b = &genai.ClientConfig{Backend: genai.BackendVertexAI, Project: "p", Location: "l", HTTPClient: srv.Client(), HTTPOptions: genai.HTTPOptions{BaseURL: srv.URL}}
 	}
 	return newProvider(t, b)
 }
 
-func newProvider(t *testing.T, b gemini.Backend) *gemini.Provider {
+func newProvider(t *testing.T, cc *genai.ClientConfig) *gemini.Provider {
 	t.Helper()
-	client, err := genai.NewClient(context.Background(), gemini.ClientConfig(b))
+	client, err := genai.NewClient(context.Background(), cc)
 	if err != nil {
 		t.Fatal(err)
 	}

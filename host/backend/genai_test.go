@@ -1,4 +1,4 @@
-package gemini_test
+package backend_test
 
 import (
 	"context"
@@ -8,36 +8,36 @@ import (
 
 	"google.golang.org/genai"
 
-	"github.com/owulveryck/gomcptest/host/llm/gemini"
+	"github.com/owulveryck/gomcptest/host/backend"
 )
 
 // With an HTTPClient, a Vertex client must not look for Application Default
 // Credentials: replay and tests run on machines that have none.
-func TestClientConfigWithHTTPClientSkipsADC(t *testing.T) {
+func TestGenaiConfigWithHTTPClientSkipsADC(t *testing.T) {
 	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", filepath.Join(t.TempDir(), "missing.json"))
 	for _, v := range []string{"GOOGLE_API_KEY", "GEMINI_API_KEY", "GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION", "GOOGLE_VERTEX_BASE_URL"} {
 		t.Setenv(v, "")
 	}
-	b := gemini.Backend{Vertex: true, Project: "p", Location: "us-central1"}
+	c := backend.Config{Project: "p", Location: "us-central1"}
 
 	// Without a client genai reads the (missing) credentials, so the check
 	// below is meaningful.
-	if _, err := genai.NewClient(context.Background(), gemini.ClientConfig(b)); err == nil {
+	if _, err := genai.NewClient(context.Background(), c.GenaiConfig()); err == nil {
 		t.Fatal("genai did not consult the credentials file")
 	}
 
-	b.HTTPClient = &http.Client{}
-	c, err := genai.NewClient(context.Background(), gemini.ClientConfig(b))
+	c.HTTPClient = &http.Client{}
+	client, err := genai.NewClient(context.Background(), c.GenaiConfig())
 	if err != nil {
 		t.Fatalf("NewClient with an HTTPClient: %v", err)
 	}
-	if cc := c.ClientConfig(); cc.Backend != genai.BackendVertexAI || cc.Project != "p" || cc.Location != "us-central1" || cc.Credentials != nil {
+	if cc := client.ClientConfig(); cc.Backend != genai.BackendVertexAI || cc.Project != "p" || cc.Location != "us-central1" || cc.Credentials != nil {
 		t.Errorf("client config %+v", cc)
 	}
 }
 
-func TestClientConfigGeminiAPI(t *testing.T) {
-	cc := gemini.ClientConfig(gemini.Backend{APIKey: "k", BaseURL: "http://127.0.0.1:9"})
+func TestGenaiConfigGeminiAPI(t *testing.T) {
+	cc := backend.Config{APIKey: "k", BaseURL: "http://127.0.0.1:9"}.GenaiConfig()
 	if cc.Backend != genai.BackendGeminiAPI || cc.APIKey != "k" || cc.HTTPOptions.BaseURL != "http://127.0.0.1:9" || cc.Project != "" {
 		t.Errorf("client config %+v", cc)
 	}
