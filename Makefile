@@ -42,7 +42,7 @@ vet:
 ## duration's deadline with "context deadline exceeded" (go.dev/issue/75804).
 FUZZTIME ?= 100000x
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzPolicyResolve$$' -fuzztime $(FUZZTIME) ./tools/internal/toolkit
+	$(GO) test -run '^$$' -fuzz '^FuzzPolicyResolve$$' -fuzztime $(FUZZTIME) ./tools/toolkit
 	$(GO) test -run '^$$' -fuzz '^FuzzEdit$$' -fuzztime $(FUZZTIME) ./tools/edit
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChat$$' -fuzztime $(FUZZTIME) ./host/server
 

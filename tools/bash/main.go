@@ -1,11 +1,12 @@
 package bash
 
 import (
+	"context"
 	"flag"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Main runs the Bash MCP server binary with the process's arguments and
@@ -27,7 +28,7 @@ func Main() int {
 				"Where the server may create pids cgroups (as root, mostly) the kernel refuses the fork past N; elsewhere they are counted every 100ms, "+
 				"and a fork bomb can run the machine out of processes before it is killed")
 		},
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
+		Register: func(_ context.Context, s *mcp.Server, cfg toolkit.Config) error {
 			opts := &Options{MaxOutput: cfg.MaxOutput, MaxProcs: maxProcs, Subreaper: true, Logger: cfg.Logger}
 			if cfg.MaxOutput <= 0 {
 				opts.MaxOutput = -1 // -max-output 0: no limit

@@ -15,7 +15,7 @@ import (
 	"github.com/owulveryck/gomcptest/host/agent"
 	"github.com/owulveryck/gomcptest/host/llm"
 	"github.com/owulveryck/gomcptest/host/toolbox"
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 //go:embed system.md

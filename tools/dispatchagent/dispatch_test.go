@@ -15,7 +15,7 @@ import (
 	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/llm"
 	"github.com/owulveryck/gomcptest/host/llm/llmtest"
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
 )
 

@@ -4,13 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/owulveryck/gomcptest/host/backend"
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Main runs the dispatch_agent MCP server binary with the process's
@@ -33,8 +32,8 @@ func Main() int {
 		Instructions: "dispatch_agent answers a question about files with a research agent of its own; give it a self-contained prompt.",
 		Example:      toolkit.Example{Tool: "dispatch_agent", Arguments: `{"prompt":"Which files define main?","path":"/src/project"}`},
 		Flags:        f.bind,
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
-			bc, err := backend.FromEnv(os.Getenv)
+		Register: func(_ context.Context, s *mcp.Server, cfg toolkit.Config) error {
+			bc, err := backend.FromEnv(cfg.Getenv)
 			if err != nil {
 				return err
 			}

@@ -14,7 +14,7 @@ import (
 	"github.com/owulveryck/gomcptest/host/toolbox"
 	"github.com/owulveryck/gomcptest/tools/glob"
 	"github.com/owulveryck/gomcptest/tools/grep"
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 	"github.com/owulveryck/gomcptest/tools/ls"
 	"github.com/owulveryck/gomcptest/tools/view"
 )

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 func TestSessionDatabases(t *testing.T) {

@@ -1,12 +1,13 @@
 package duckdb
 
 import (
+	"context"
 	"flag"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Main runs the duckdbserver MCP server binary with the process's
@@ -25,7 +26,7 @@ func Main() int {
 			fs.BoolVar(&readOnly, "read-only", false, "refuse every statement that writes (database files are opened read-only; COPY TO and EXPORT are refused)")
 			fs.DurationVar(&timeout, "query-timeout", DefaultTimeout, "interrupt a query that runs longer than `DURATION`")
 		},
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
+		Register: func(_ context.Context, s *mcp.Server, cfg toolkit.Config) error {
 			// The process ends with the server, and DuckDB's files are
 			// consistent at every commit, so closing at exit is not needed.
 			Register(s, &Options{Policy: cfg.Policy, ReadOnly: readOnly, Timeout: timeout, MaxOutput: cfg.MaxOutput, Logger: cfg.Logger})

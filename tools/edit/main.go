@@ -1,9 +1,11 @@
 package edit
 
 import (
+	"context"
+
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Main runs the Edit MCP server binary with the process's arguments and
@@ -14,7 +16,7 @@ func Main() int {
 		Summary:      "edits text files by exact replacement (tool: Edit), confined to the -root folders",
 		Instructions: "Edit changes files in place; read a file before editing it and copy old_string exactly.",
 		Example:      toolkit.Example{Tool: "Edit", Arguments: `{"file_path":"/tmp/notes.txt","old_string":"draft","new_string":"final"}`},
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
+		Register: func(_ context.Context, s *mcp.Server, cfg toolkit.Config) error {
 			Register(s, &Options{Policy: cfg.Policy, MaxOutput: noLimit(cfg.MaxOutput)})
 			return nil
 		},

@@ -1,11 +1,12 @@
 package glob
 
 import (
+	"context"
 	"flag"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Main runs the GlobTool MCP server binary with the process's arguments
@@ -26,7 +27,7 @@ func Main() int {
 				return nil
 			})
 		},
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
+		Register: func(_ context.Context, s *mcp.Server, cfg toolkit.Config) error {
 			Register(s, &Options{Policy: cfg.Policy, MaxOutput: cfg.MaxOutput, Include: include})
 			return nil
 		},

@@ -8,7 +8,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // An ignoreFile holds the rules of one .gitignore file, which apply to the

@@ -1,9 +1,11 @@
 package grep
 
 import (
+	"context"
+
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Main runs the GrepTool MCP server binary with the process's arguments
@@ -14,7 +16,7 @@ func Main() int {
 		Summary:      "searches file contents with a regular expression, in parallel, honouring .gitignore (tool: GrepTool)",
 		Instructions: "GrepTool searches file contents; pass absolute paths.",
 		Example:      toolkit.Example{Tool: "GrepTool", Arguments: `{"pattern":"func main","path":"/tmp","include":"*.go"}`},
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
+		Register: func(_ context.Context, s *mcp.Server, cfg toolkit.Config) error {
 			Register(s, &Options{Policy: cfg.Policy, MaxOutput: cfg.MaxOutput})
 			return nil
 		},

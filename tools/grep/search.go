@@ -16,7 +16,7 @@ import (
 	"syscall"
 
 	"github.com/owulveryck/gomcptest/tools/glob"
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // A Query says what to search for and where.

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // TestInputConfined checks that image_path is read only inside the roots,

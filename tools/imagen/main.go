@@ -12,7 +12,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/owulveryck/gomcptest/host/backend"
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Main runs the imagen MCP server binary with the process's arguments and
@@ -26,8 +26,8 @@ func Main() int {
 		Instructions: "imagen makes images from a description; it returns them with the paths of the saved files.",
 		Example:      toolkit.Example{Tool: "imagen", Arguments: `{"prompt":"a watercolour lighthouse at dawn","aspectRatio":"16:9"}`},
 		Flags:        f.define,
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
-			opts, err := f.options(cfg)
+		Register: func(ctx context.Context, s *mcp.Server, cfg toolkit.Config) error {
+			opts, err := f.options(ctx, cfg)
 			if err != nil {
 				return err
 			}
@@ -47,8 +47,8 @@ func EditMain() int {
 		Instructions: "imagen_edit changes an image (a file path, or base64 data) as instructed; it returns the edited image with the path of the saved file.",
 		Example:      toolkit.Example{Tool: "imagen_edit", Arguments: `{"image_path":"/tmp/cat.png","edit_instruction":"add a red hat"}`},
 		Flags:        f.define,
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
-			opts, err := f.options(cfg)
+		Register: func(ctx context.Context, s *mcp.Server, cfg toolkit.Config) error {
+			opts, err := f.options(ctx, cfg)
 			if err != nil {
 				return err
 			}
@@ -76,29 +76,28 @@ type flags struct {
 }
 
 func (f *flags) define(fs *flag.FlagSet) {
-	dir := cmp.Or(os.Getenv("IMAGE_DIR"), filepath.Join(os.TempDir(), "gomcptest-images"))
-	fs.StringVar(&f.dir, "dir", dir, "save images in `DIR` (default $IMAGE_DIR, else a folder in the temporary directory)")
-	fs.StringVar(&f.baseURL, "image-url", os.Getenv("IMAGE_BASE_URL"), "`URL` at which -dir is served over HTTP, to return each image's URL (default $IMAGE_BASE_URL; with -http, the binary serves -dir at /images/ itself)")
+	fs.StringVar(&f.dir, "dir", "", "save images in `DIR` (default $IMAGE_DIR, else a folder in the temporary directory)")
+	fs.StringVar(&f.baseURL, "image-url", "", "`URL` at which -dir is served over HTTP, to return each image's URL (default $IMAGE_BASE_URL; with -http, the binary serves -dir at /images/ itself)")
 	fs.StringVar(&f.imagenModel, "imagen-model", DefaultImagenModel, "Imagen `MODEL` used on Vertex AI")
 	fs.StringVar(&f.imageModel, "image-model", DefaultImageModel, "image `MODEL` called through generateContent (editing, and generation on the Gemini API)")
 }
 
 // options connects to the model service chosen by the environment (see
 // backend.Environment).
-func (f *flags) options(cfg toolkit.Config) (*Options, error) {
-	bc, err := backend.FromEnv(os.Getenv)
+func (f *flags) options(ctx context.Context, cfg toolkit.Config) (*Options, error) {
+	bc, err := backend.FromEnv(cfg.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	client, err := backend.Client(context.Background(), bc, cfg.Logger)
+	client, err := backend.Client(ctx, bc, cfg.Logger)
 	if err != nil {
 		return nil, err
 	}
-	dir, err := filepath.Abs(f.dir)
+	dir, err := filepath.Abs(cmp.Or(f.dir, cfg.Getenv("IMAGE_DIR"), filepath.Join(os.TempDir(), "gomcptest-images")))
 	if err != nil {
 		return nil, err
 	}
-	baseURL := f.baseURL
+	baseURL := cmp.Or(f.baseURL, cfg.Getenv("IMAGE_BASE_URL"))
 	if cfg.Routes != nil && baseURL == "" {
 		// Served over HTTP: serve the images too, so each has a URL.
 		cfg.Routes.Handle("GET /images/", http.StripPrefix("/images/", imageFiles(dir)))

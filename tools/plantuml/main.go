@@ -1,12 +1,12 @@
 package plantuml
 
 import (
+	"context"
 	"flag"
-	"os"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Main runs the plantuml MCP server binary with the process's arguments
@@ -21,8 +21,8 @@ func Main() int {
 		Flags: func(fs *flag.FlagSet) {
 			fs.StringVar(&server, "server", DefaultServer, "the PlantUML server the URLs point to (`URL`)")
 		},
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
-			p := FindProcessor(os.Getenv)
+		Register: func(_ context.Context, s *mcp.Server, cfg toolkit.Config) error {
+			p := FindProcessor(cfg.Getenv)
 			if p == nil {
 				cfg.Logger.Warn("no local PlantUML (install Debian's plantuml or set PLANTUML_JAR): diagrams are not checked before their URL is made")
 			}
@@ -40,8 +40,8 @@ func CheckMain() int {
 		Summary:      "validates PlantUML files with the PlantUML processor (tool: plantuml_check)",
 		Instructions: "plantuml_check validates a .puml file and gives the line of the first error.",
 		Example:      toolkit.Example{Tool: "plantuml_check", Arguments: `{"file_path":"/path/to/diagram.puml"}`},
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
-			p := FindProcessor(os.Getenv)
+		Register: func(_ context.Context, s *mcp.Server, cfg toolkit.Config) error {
+			p := FindProcessor(cfg.Getenv)
 			if p == nil {
 				cfg.Logger.Warn("no local PlantUML (install Debian's plantuml or set PLANTUML_JAR): every check will fail")
 			}

@@ -1,9 +1,11 @@
 package replace
 
 import (
+	"context"
+
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Main runs the Replace MCP server binary with the process's arguments and
@@ -14,7 +16,7 @@ func Main() int {
 		Summary:      "writes whole files atomically (tool: Replace), confined to the -root folders",
 		Instructions: "Replace overwrites a whole file; prefer Edit for a partial change.",
 		Example:      toolkit.Example{Tool: "Replace", Arguments: `{"file_path":"/tmp/notes.txt","content":"hello\n"}`},
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
+		Register: func(_ context.Context, s *mcp.Server, cfg toolkit.Config) error {
 			Register(s, &Options{Policy: cfg.Policy})
 			return nil
 		},

@@ -1,15 +1,15 @@
 package subagent
 
 import (
+	"context"
 	"flag"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Main runs the sub-agent MCP server binary with the process's arguments
@@ -22,8 +22,8 @@ func Main() int {
 		Instructions: "sub_agent_send hands a self-contained task to another model; with background true it returns a task_id to fetch later with sub_agent_get_result.",
 		Example:      toolkit.Example{Tool: "sub_agent_send", Arguments: `{"message":"Say hello"}`},
 		Flags:        f.bind,
-		Register: func(s *mcp.Server, cfg toolkit.Config) error {
-			ep, opts, err := f.config(os.Getenv)
+		Register: func(_ context.Context, s *mcp.Server, cfg toolkit.Config) error {
+			ep, opts, err := f.config(cfg.Getenv)
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // Secret is in the content of every file outside a [Trap]'s root, and in

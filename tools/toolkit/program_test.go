@@ -24,7 +24,7 @@ func configProgram() Program {
 		Name:    "probe",
 		Summary: "reports its configuration",
 		Example: Example{Tool: "config", Arguments: `{}`},
-		Register: func(s *mcp.Server, cfg Config) error {
+		Register: func(_ context.Context, s *mcp.Server, cfg Config) error {
 			mcp.AddTool(s, &mcp.Tool{Name: "config", Description: "reports the configuration"},
 				func(context.Context, *mcp.CallToolRequest, struct{}) (*mcp.CallToolResult, any, error) {
 					text := fmt.Sprintf("max-output=%d roots=%v", cfg.MaxOutput, cfg.Policy.Roots())

@@ -3,7 +3,7 @@ package toolkit_test
 import (
 	"fmt"
 
-	"github.com/owulveryck/gomcptest/tools/internal/toolkit"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 func ExampleTruncate() {

@@ -41,7 +41,7 @@ func (tr *sessionTracker) program(extra func(cfg Config)) Program {
 	return Program{
 		Name:    "tracker",
 		Summary: "keeps state per session",
-		Register: func(s *mcp.Server, cfg Config) error {
+		Register: func(_ context.Context, s *mcp.Server, cfg Config) error {
 			mcp.AddTool(s, &mcp.Tool{Name: "whoami", Description: "answers the session id"},
 				func(_ context.Context, req *mcp.CallToolRequest, _ struct{}) (*mcp.CallToolResult, any, error) {
 					ss := req.Session

@@ -40,8 +40,10 @@ type Program struct {
 	// Flags, if set, defines the binary's own flags next to the common ones.
 	Flags func(*flag.FlagSet)
 	// Register adds the binary's tools to s. It runs after flag parsing, so
-	// the values bound in Flags are set.
-	Register func(s *mcp.Server, cfg Config) error
+	// the values bound in Flags are set; ctx ends when the server stops. It
+	// reads the environment through cfg.Getenv, never os.Getenv, so that
+	// tests can give it one.
+	Register func(ctx context.Context, s *mcp.Server, cfg Config) error
 }
 
 // An Example is a tool call shown in --help.
@@ -73,6 +75,8 @@ type Config struct {
 	// Routes is where a binary served over HTTP adds its own handlers next
 	// to the MCP endpoint (images it made, for instance); nil over stdio.
 	Routes *http.ServeMux
+	// Getenv reads the program's environment. Never nil.
+	Getenv func(string) string
 }
 
 // IO holds the streams a program talks through. Over stdio, Stdin and
@@ -81,6 +85,8 @@ type IO struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// Getenv reads the environment the program sees; nil means os.Getenv.
+	Getenv func(string) string
 }
 
 // errUsage marks an error already reported to stderr by the flag package.
@@ -108,10 +114,15 @@ func Main(p Program) int {
 // cancelled, which is a clean stop and returns nil. It returns
 // [flag.ErrHelp] after printing the help for -h or --help.
 func Run(ctx context.Context, p Program, args []string, stdio IO) error {
-	cfg, err := parseFlags(p, args, stdio.Stderr)
+	getenv := stdio.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	cfg, err := parseFlags(p, args, stdio.Stderr, getenv)
 	if err != nil {
 		return err
 	}
+	cfg.Getenv = getenv
 	s := mcp.NewServer(&mcp.Implementation{Name: p.Name, Version: version(p)}, &mcp.ServerOptions{
 		Instructions: p.Instructions,
 		Logger:       slog.New(sdkHandler{cfg.Logger.Handler()}),
@@ -125,7 +136,7 @@ func Run(ctx context.Context, p Program, args []string, stdio IO) error {
 		defer ln.Close()
 		cfg.URL, cfg.Routes = "http://"+ln.Addr().String(), http.NewServeMux()
 	}
-	if err := p.Register(s, cfg); err != nil {
+	if err := p.Register(ctx, s, cfg); err != nil {
 		return fmt.Errorf("registering tools: %w", err)
 	}
 	if ln == nil {

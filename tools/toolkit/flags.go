@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strings"
 )
 
 // parseFlags parses the common flags and p's own, and builds the Config.
-func parseFlags(p Program, args []string, stderr io.Writer) (Config, error) {
+func parseFlags(p Program, args []string, stderr io.Writer, getenv func(string) string) (Config, error) {
 	var (
 		cfg   Config
 		roots rootList
@@ -42,7 +41,7 @@ func parseFlags(p Program, args []string, stderr io.Writer) (Config, error) {
 		return Config{}, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 	if cfg.AuthToken == "" {
-		cfg.AuthToken = os.Getenv(authTokenEnv)
+		cfg.AuthToken = getenv(authTokenEnv)
 	}
 	if err := checkHTTPFlags(cfg); err != nil {
 		fmt.Fprintf(stderr, "%s: %v (run %s -help)\n", p.Name, err, p.Name)
