@@ -80,6 +80,8 @@ func (s *sseWriter) write() error {
 	return s.rc.Flush()
 }
 
+// stream runs the request and answers with Server-Sent Events, with a
+// keep-alive comment while the stream is otherwise silent.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Input, resp *response, includeUsage bool) {
 	s.metrics.streams.Inc()
 	defer s.metrics.streams.Dec()
@@ -104,77 +106,102 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, input agent.Inpu
 	defer keepAlives.Wait()
 	defer cancel()
 
-	usage := json.RawMessage(nil)
-	if includeUsage {
-		usage = json.RawMessage("null")
-	}
-	chunk := func(d openai.Delta, finish *string) openai.Chunk {
-		return openai.Chunk{ID: resp.id, Object: "chat.completion.chunk", Created: resp.created, Model: resp.model,
-			Choices: []openai.ChunkChoice{{Delta: d, FinishReason: finish}}, Usage: usage}
-	}
-	roleSent := false
-	send := func(d openai.Delta, finish *string) error {
-		if !roleSent {
-			d.Role, roleSent = "assistant", true
-			if d.Content == nil && len(d.ToolCalls) == 0 && d.ReasoningContent == "" {
-				empty := ""
-				d.Content = &empty
-			}
-		}
-		return sw.data(chunk(d, finish))
-	}
-	var total *openai.Usage
+	cs := &chunkStream{sw: sw, resp: resp, includeUsage: includeUsage}
 	err := s.agent.Run(ctx, input, func(ev agent.Event) error {
 		resp.count(ev, s.metrics)
-		switch ev.Kind {
-		case agent.EventText:
-			return send(openai.Delta{Content: &ev.Text}, nil)
-		case agent.EventReasoning:
-			if resp.reasoning {
-				return send(openai.Delta{ReasoningContent: ev.Text}, nil)
-			}
-		case agent.EventToolCall:
-			if !roleSent {
-				if err := send(openai.Delta{}, nil); err != nil {
-					return err
-				}
-			}
-			if resp.toolEvents {
-				return sw.data(resp.toolCallEvent(ev.ToolCall))
-			}
-		case agent.EventToolResult:
-			if resp.toolEvents {
-				return sw.data(resp.toolResponseEvent(ev.ToolResult, ev.Duration.Milliseconds()))
-			}
-		case agent.EventClientToolCalls:
-			calls := make([]openai.ToolCall, len(ev.ToolCalls))
-			for i, c := range ev.ToolCalls {
-				calls[i] = toOpenAICall(c, &i)
-			}
-			return send(openai.Delta{ToolCalls: calls}, nil)
-		case agent.EventUsage:
-			total = toOpenAIUsage(ev.Usage)
-		case agent.EventFinish:
-			reason := string(ev.Finish)
-			if err := send(openai.Delta{}, &reason); err != nil {
-				return err
-			}
-			if includeUsage && total != nil {
-				b, _ := json.Marshal(total)
-				c := chunk(openai.Delta{}, nil)
-				c.Choices, c.Usage = []openai.ChunkChoice{}, b
-				if err := sw.data(c); err != nil {
-					return err
-				}
-			}
-			return sw.raw("data: [DONE]\n\n")
-		}
-		return nil
+		return cs.event(ev)
 	})
 	s.done(r.Context(), resp, input, true, err)
-	if err == nil {
-		return
+	if err != nil {
+		s.streamFailed(w, r, sw, resp, err)
 	}
+}
+
+// chunkStream renders the events of one run as chat.completion.chunk
+// frames.
+type chunkStream struct {
+	sw           *sseWriter
+	resp         *response
+	includeUsage bool
+	roleSent     bool
+	total        *openai.Usage
+}
+
+func (c *chunkStream) chunk(d openai.Delta, finish *string) openai.Chunk {
+	var usage json.RawMessage // absent unless asked for; then null until the last chunk
+	if c.includeUsage {
+		usage = json.RawMessage("null")
+	}
+	return openai.Chunk{ID: c.resp.id, Object: "chat.completion.chunk", Created: c.resp.created, Model: c.resp.model,
+		Choices: []openai.ChunkChoice{{Delta: d, FinishReason: finish}}, Usage: usage}
+}
+
+// send writes a delta; the first one carries the role.
+func (c *chunkStream) send(d openai.Delta, finish *string) error {
+	if !c.roleSent {
+		d.Role, c.roleSent = "assistant", true
+		if d.Content == nil && len(d.ToolCalls) == 0 && d.ReasoningContent == "" {
+			empty := ""
+			d.Content = &empty
+		}
+	}
+	return c.sw.data(c.chunk(d, finish))
+}
+
+func (c *chunkStream) event(ev agent.Event) error {
+	switch ev.Kind {
+	case agent.EventText:
+		return c.send(openai.Delta{Content: &ev.Text}, nil)
+	case agent.EventReasoning:
+		if c.resp.reasoning {
+			return c.send(openai.Delta{ReasoningContent: ev.Text}, nil)
+		}
+	case agent.EventToolCall:
+		if !c.roleSent {
+			if err := c.send(openai.Delta{}, nil); err != nil {
+				return err
+			}
+		}
+		if c.resp.toolEvents {
+			return c.sw.data(c.resp.toolCallEvent(ev.ToolCall))
+		}
+	case agent.EventToolResult:
+		if c.resp.toolEvents {
+			return c.sw.data(c.resp.toolResponseEvent(ev.ToolResult, ev.Duration.Milliseconds()))
+		}
+	case agent.EventClientToolCalls:
+		calls := make([]openai.ToolCall, len(ev.ToolCalls))
+		for i, tc := range ev.ToolCalls {
+			calls[i] = toOpenAICall(tc, &i)
+		}
+		return c.send(openai.Delta{ToolCalls: calls}, nil)
+	case agent.EventUsage:
+		c.total = toOpenAIUsage(ev.Usage)
+	case agent.EventFinish:
+		return c.finish(string(ev.Finish))
+	}
+	return nil
+}
+
+// finish writes the finish reason, the usage when asked, and [DONE].
+func (c *chunkStream) finish(reason string) error {
+	if err := c.send(openai.Delta{}, &reason); err != nil {
+		return err
+	}
+	if c.includeUsage && c.total != nil {
+		b, _ := json.Marshal(c.total)
+		last := c.chunk(openai.Delta{}, nil)
+		last.Choices, last.Usage = []openai.ChunkChoice{}, b
+		if err := c.sw.data(last); err != nil {
+			return err
+		}
+	}
+	return c.sw.raw("data: [DONE]\n\n")
+}
+
+// streamFailed reports the error of a run: an HTTP status while nothing
+// was sent, else an error frame.
+func (s *Server) streamFailed(w http.ResponseWriter, r *http.Request, sw *sseWriter, resp *response, err error) {
 	if r.Context().Err() != nil {
 		s.logger.LogAttrs(r.Context(), slog.LevelInfo, "client went away", slog.String("id", resp.id))
 		return
