@@ -99,6 +99,60 @@ type Toolbox struct {
 // returns an error naming each failed server, with the end of its stderr.
 // The caller must Close the returned Toolbox.
 func New(ctx context.Context, specs []ServerSpec, opts *Options) (*Toolbox, error) {
+	o := withDefaults(opts)
+	if err := checkNames(o.PassEnv); err != nil {
+		return nil, fmt.Errorf("variables to pass to every server: %w", err)
+	}
+	names := serverNames(specs)
+	for i, spec := range specs {
+		if err := checkNames(spec.Pass); err != nil {
+			return nil, fmt.Errorf("variables to pass to server %q: %w", names[i], err)
+		}
+	}
+	host := newHostEnv(o.Environ())
+	common, missing := host.pass(o.PassEnv)
+	if len(missing) > 0 {
+		o.Logger.Warn("variables to pass to every server are not set", "names", missing)
+	}
+	client := mcp.NewClient(&mcp.Implementation{Name: o.ClientName, Version: o.ClientVersion}, nil)
+	servers := make([]*server, len(specs))
+	for i, spec := range specs {
+		s, err := newServer(names[i], spec, client, &o, host, common)
+		if err != nil {
+			return nil, err
+		}
+		servers[i] = s
+	}
+
+	lists := make([][]*mcp.Tool, len(specs))
+	errs := make([]error, len(specs))
+	var wg sync.WaitGroup
+	for i, s := range servers {
+		wg.Go(func() { lists[i], errs[i] = s.open(ctx) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, s := range servers {
+			s.close()
+		}
+		return nil, err
+	}
+	tb := &Toolbox{
+		servers:     servers,
+		byName:      make(map[string]int),
+		serverOf:    make(map[string]*server),
+		callTimeout: o.CallTimeout,
+	}
+	tb.bg, tb.stop = context.WithCancel(context.Background())
+	if err := tb.register(names, lists, o.Logger); err != nil {
+		tb.Close()
+		return nil, err
+	}
+	return tb, nil
+}
+
+// withDefaults returns opts with every zero field set to its default.
+func withDefaults(opts *Options) Options {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -130,69 +184,43 @@ func New(ctx context.Context, specs []ServerSpec, opts *Options) (*Toolbox, erro
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	if err := checkNames(o.PassEnv); err != nil {
-		return nil, fmt.Errorf("variables to pass to every server: %w", err)
-	}
-	host := newHostEnv(o.Environ())
-	common, missing := host.pass(o.PassEnv)
-	if len(missing) > 0 {
-		o.Logger.Warn("variables to pass to every server are not set", "names", missing)
-	}
-	client := mcp.NewClient(&mcp.Implementation{Name: o.ClientName, Version: o.ClientVersion}, nil)
+	return o
+}
 
-	names := serverNames(specs)
-	servers := make([]*server, len(specs))
-	lists := make([][]*mcp.Tool, len(specs))
-	errs := make([]error, len(specs))
-	var wg sync.WaitGroup
-	for i, spec := range specs {
-		if err := checkNames(spec.Pass); err != nil {
-			return nil, fmt.Errorf("variables to pass to server %q: %w", names[i], err)
-		}
+// newServer prepares the server of spec, not started yet: its
+// environment, or for a URL server its HTTP client with the bearer token
+// its line names.
+func newServer(name string, spec ServerSpec, client *mcp.Client, o *Options, host hostEnv, common []string) (*server, error) {
+	s := &server{
+		name:         name,
+		spec:         spec,
+		client:       client,
+		httpClient:   o.HTTPClient,
+		log:          o.Logger.With("server", name),
+		startTimeout: o.StartTimeout,
+		stderrLimit:  newBucket(o.StderrBurst, o.StderrRate, o.Now),
+		lock:         make(chan struct{}, 1),
 	}
-	for i, spec := range specs {
-		s := &server{
-			name:         names[i],
-			spec:         spec,
-			client:       client,
-			httpClient:   o.HTTPClient,
-			log:          o.Logger.With("server", names[i]),
-			startTimeout: o.StartTimeout,
-			stderrLimit:  newBucket(o.StderrBurst, o.StderrRate, o.Now),
-			lock:         make(chan struct{}, 1),
+	if spec.TokenEnv != "" {
+		token, ok := host.vars[spec.TokenEnv]
+		if !ok || token == "" {
+			return nil, fmt.Errorf("server %q: %s, which should hold its bearer token, is not set", name, spec.TokenEnv)
 		}
-		if spec.TokenEnv != "" {
-			token, ok := host.vars[spec.TokenEnv]
-			if !ok || token == "" {
-				return nil, fmt.Errorf("server %q: %s, which should hold its bearer token, is not set", names[i], spec.TokenEnv)
-			}
-			s.httpClient = withBearer(o.HTTPClient, token)
-		}
-		if spec.URL == "" {
-			own, missing := host.pass(spec.Pass)
-			if len(missing) > 0 {
-				s.log.Warn("variables to pass to the server are not set", "names", missing)
-			}
-			s.env = slices.Concat(host.base, common, own, spec.Env)
-		}
-		servers[i] = s
-		wg.Go(func() { lists[i], errs[i] = s.open(ctx) })
+		s.httpClient = withBearer(o.HTTPClient, token)
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		for _, s := range servers {
-			s.close()
+	if spec.URL == "" {
+		own, missing := host.pass(spec.Pass)
+		if len(missing) > 0 {
+			s.log.Warn("variables to pass to the server are not set", "names", missing)
 		}
-		return nil, err
+		s.env = slices.Concat(host.base, common, own, spec.Env)
 	}
+	return s, nil
+}
 
-	tb := &Toolbox{
-		servers:     servers,
-		byName:      make(map[string]int),
-		serverOf:    make(map[string]*server),
-		callTimeout: o.CallTimeout,
-	}
-	tb.bg, tb.stop = context.WithCancel(context.Background())
+// register names the tools each server listed, unique across servers, and
+// makes them callable.
+func (tb *Toolbox) register(names []string, lists [][]*mcp.Tool, logger *slog.Logger) error {
 	originals := make([][]string, len(lists))
 	for i, list := range lists {
 		for _, t := range list {
@@ -204,8 +232,7 @@ func New(ctx context.Context, specs []ServerSpec, opts *Options) (*Toolbox, erro
 		for j, t := range list {
 			schema, err := json.Marshal(t.InputSchema)
 			if err != nil {
-				tb.Close()
-				return nil, fmt.Errorf("encoding input schema of tool %q of server %q: %w", t.Name, names[i], err)
+				return fmt.Errorf("encoding input schema of tool %q of server %q: %w", t.Name, names[i], err)
 			}
 			tool := Tool{
 				Tool:     llm.Tool{Name: final[i][j], Description: t.Description, Parameters: schema},
@@ -213,12 +240,12 @@ func New(ctx context.Context, specs []ServerSpec, opts *Options) (*Toolbox, erro
 				Original: t.Name,
 			}
 			tb.byName[tool.Name] = len(tb.tools)
-			tb.serverOf[tool.Name] = servers[i]
+			tb.serverOf[tool.Name] = tb.servers[i]
 			tb.tools = append(tb.tools, tool)
-			o.Logger.Info("registered tool", "server", names[i], "tool", tool.Name, "original", t.Name)
+			logger.Info("registered tool", "server", names[i], "tool", tool.Name, "original", t.Name)
 		}
 	}
-	return tb, nil
+	return nil
 }
 
 // open makes the first connection to s and lists its tools.
