@@ -87,6 +87,19 @@ func (p *stepParser) Line(l string) error {
 	}
 	verb, arg, _ := strings.Cut(l, " ")
 	arg = strings.TrimSpace(arg)
+	switch verb {
+	case "text", "thought", "call", "code", "result":
+		return p.partLine(verb, arg, join)
+	}
+	if join {
+		return fmt.Errorf("only text, thought, call, code and result lines can join a chunk with +")
+	}
+	return p.turnLine(verb, arg)
+}
+
+// partLine reads a directive that makes a part of the answer: a chunk of
+// its own, or joined to the previous one with +.
+func (p *stepParser) partLine(verb, arg string, join bool) error {
 	t := p.st.Turn
 	var part *Part
 	switch verb {
@@ -109,12 +122,33 @@ func (p *stepParser) Line(l string) error {
 			return nil
 		}
 		part = c
-	case "code", "result":
+	default: // code, result
 		c, err := codePart(verb, arg)
 		if err != nil {
 			return err
 		}
 		part = c
+	}
+	if !join {
+		t.Chunks = append(t.Chunks, Chunk{Parts: []*Part{part}})
+		return nil
+	}
+	if len(t.Chunks) == 0 {
+		return fmt.Errorf("+ joins the previous chunk, but there is none")
+	}
+	last := &t.Chunks[len(t.Chunks)-1]
+	if last.Stream != nil {
+		return fmt.Errorf("+ cannot join a call that streams its arguments")
+	}
+	last.Parts = append(last.Parts, part)
+	return nil
+}
+
+// turnLine reads a directive about the turn as a whole: its signature,
+// metadata, finish, usage, errors and expectations.
+func (p *stepParser) turnLine(verb, arg string) error {
+	t := p.st.Turn
+	switch verb {
 	case "sig":
 		if len(t.Chunks) == 0 {
 			return fmt.Errorf("sig signs the previous part, but there is none")
@@ -203,24 +237,6 @@ func (p *stepParser) Line(l string) error {
 	default:
 		return fmt.Errorf("unknown directive %q (want text, thought, call, code, result, sig, finish, content, usage, grounding, urlcontext, safety, block, error, fail, detail, cut, version or expect)", verb)
 	}
-	if part == nil {
-		if join {
-			return fmt.Errorf("only text, thought, call, code and result lines can join a chunk with +")
-		}
-		return nil
-	}
-	if join {
-		if len(t.Chunks) == 0 {
-			return fmt.Errorf("+ joins the previous chunk, but there is none")
-		}
-		last := &t.Chunks[len(t.Chunks)-1]
-		if last.Stream != nil {
-			return fmt.Errorf("+ cannot join a call that streams its arguments")
-		}
-		last.Parts = append(last.Parts, part)
-		return nil
-	}
-	t.Chunks = append(t.Chunks, Chunk{Parts: []*Part{part}})
 	return nil
 }
 
