@@ -14,7 +14,7 @@ import (
 	"github.com/owulveryck/gomcptest/harness/mcptest"
 	"github.com/owulveryck/gomcptest/harness/scriptcmd"
 	"github.com/owulveryck/gomcptest/harness/vcr"
-	"github.com/owulveryck/gomcptest/host/openaiserver"
+	"github.com/owulveryck/gomcptest/host/openaiserver/app"
 	"github.com/owulveryck/gomcptest/host/toolboxclient"
 	"github.com/owulveryck/gomcptest/tools/bash"
 	"github.com/owulveryck/gomcptest/tools/dispatchagent"
@@ -34,7 +34,7 @@ import (
 func TestMain(m *testing.M) {
 	// The binaries the scripts run, by the names users know.
 	testscript.Main(m, map[string]func(){
-		"openaiserver":   exit(openaiserver.Main),
+		"openaiserver":   exit(app.Main),
 		"mcptest":        exit(mcptest.Main),
 		"fakegemini":     exit(fakegemini.Main),
 		"mcpzoo":         exit(mcpservers.Main),

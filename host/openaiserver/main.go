@@ -1,40 +1,17 @@
-// Package openaiserver is the openaiserver command: an OpenAI-compatible chat
-// API whose model is Gemini (Vertex AI or the Gemini API), running MCP tool
-// servers in an agent loop. With no Google credentials it serves the
-// built-in offline model.
+// Command openaiserver serves an OpenAI-compatible chat API whose model is
+// Gemini and which runs MCP tool servers in an agent loop. It is
+// host/cmd/openaiserver too; this one is here so that, as in the original
+// project, it runs from its folder:
+//
+//	cd host/openaiserver && go run . -withAllEvents -mcpservers "../../bin/sleep;../../bin/LS"
 //
 // Run `openaiserver -help` for the flags and environment variables.
-package openaiserver
+package main
 
 import (
-	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/owulveryck/gomcptest/host/openaiserver/app"
 )
 
-// Main runs the command with the process's arguments and environment and
-// returns its exit code.
-func Main() int {
-	if err := hardenProcess(); err != nil {
-		fmt.Fprintln(os.Stderr, "openaiserver: warning: the tools may read this process's environment:", err)
-	}
-	cfg, err := parseConfig(os.Args[1:], os.Getenv, os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "openaiserver:", err)
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, cfg, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "openaiserver:", err)
-		return 1
-	}
-	return 0
-}
+func main() { os.Exit(app.Main()) }

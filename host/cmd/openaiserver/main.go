@@ -6,7 +6,7 @@ package main
 import (
 	"os"
 
-	"github.com/owulveryck/gomcptest/host/openaiserver"
+	"github.com/owulveryck/gomcptest/host/openaiserver/app"
 )
 
-func main() { os.Exit(openaiserver.Main()) }
+func main() { os.Exit(app.Main()) }

@@ -1,6 +1,6 @@
 //go:build linux
 
-package openaiserver
+package app
 
 import (
 	"os"

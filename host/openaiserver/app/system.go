@@ -1,4 +1,4 @@
-package openaiserver
+package app
 
 import (
 	_ "embed"

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package openaiserver
+package app
 
 // hardenProcess does nothing where there is no /proc/PID/environ to hide.
 func hardenProcess() error { return nil }
