@@ -10,7 +10,7 @@ PORT    ?= 8080
 # Extra flags for openaiserver, e.g. RUNFLAGS=-withAllEvents
 RUNFLAGS ?=
 
-.PHONY: all build tools servers run test vet fuzz bench conformance conformance-world ui-test clean
+.PHONY: all build tools servers run test vet fuzz bench conformance conformance-world examples ui-test clean
 
 all: build
 
@@ -68,6 +68,13 @@ conformance:
 conformance-world:
 	$(GO) build -o build/world/bin/ ./harness/conformance/world
 	GO=$(GO) build/world/bin/world $(if $(filter 1,$(UPDATE)),-update) $(if $(ONLY),-only '$(ONLY)')
+
+## examples: the examples module (examples/), gomcptest used from outside
+## through its public API only, as its users do; prints how many
+## non-standard packages an OpenAI-only test (fakeopenai, vcr) builds
+examples:
+	cd examples && $(GO) test ./...
+	@cd examples && echo "packages outside the standard library in the OpenAI-only test of examples/openaiapp: $$($(GO) list -deps -test -f '{{if not .Standard}}{{.ImportPath}}{{end}}' ./openaiapp | grep -vc '^github.com/owulveryck/gomcptest/examples')"
 
 ## ui-test: the AgentFlow browser tests (host/ui/e2e) in headless Debian
 ## chromium, installed when missing (as root), against openaiserver on the
