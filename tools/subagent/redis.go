@@ -243,13 +243,28 @@ func (s *RedisStore) Claim(ctx context.Context) (Claim, error) {
 		for _, st := range streams {
 			for _, m := range st.Messages {
 				id, _ := m.Values["id"].(string)
-				c, err := s.claim(ctx, m.ID, id)
-				if c != nil || err != nil {
+				if c, err := s.claimDelivered(ctx, m.ID, id); c != nil || err != nil {
 					return c, err
 				}
 			}
 		}
 	}
+}
+
+// claimDelivered claims the entry just delivered to this consumer even if
+// ctx is done meanwhile (it is this consumer's now: left pending, no other
+// worker would get it before the lease), then gives it back if ctx is done.
+func (s *RedisStore) claimDelivered(ctx context.Context, entry, id string) (Claim, error) {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+	defer cancel()
+	c, err := s.claim(wctx, entry, id)
+	if c == nil || err != nil || ctx.Err() == nil {
+		return c, err
+	}
+	if err := c.Release(wctx); err != nil {
+		return nil, err
+	}
+	return nil, ctx.Err()
 }
 
 // claim marks the job id of the queue entry just read running here, or

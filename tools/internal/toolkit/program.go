@@ -42,6 +42,11 @@ type Program struct {
 	// Register adds the binary's tools to s. It runs after flag parsing, so
 	// the values bound in Flags are set.
 	Register func(s *mcp.Server, cfg Config) error
+	// Close, if set, runs once the server stopped serving (the client went
+	// away, or a signal came), after a Register that succeeded: the tools
+	// release what they hold, such as background work and connections.
+	// Its error is Run's when serving ended cleanly.
+	Close func() error
 }
 
 // An Example is a tool call shown in --help.
@@ -137,7 +142,12 @@ func Run(ctx context.Context, p Program, args []string, stdio IO) error {
 		})
 	}
 	if ctx.Err() != nil {
-		return nil
+		err = nil
+	}
+	if p.Close != nil {
+		if cerr := p.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("closing the tools: %w", cerr)
+		}
 	}
 	return err
 }
