@@ -68,6 +68,11 @@
 // subagent:jobs, every job's id scored by its expiry (+inf while open),
 // and the hashes still there; the janitor drops the ids of expired jobs.
 //
+// Whoever can write to that Redis can queue jobs that the sub-agents send
+// with their API key, and read every message and answer: give it a
+// password (redis://:PASSWORD@HOST:PORT/DB) or an ACL user, TLS
+// (rediss://) off the machine, and no other tenant.
+//
 // RedisStore needs Redis 6.2 or later (XAUTOCLAIM), standalone or behind
 // Sentinel; its scripts touch keys they compute, which Redis Cluster
 // refuses. The URL takes go-redis's options as a query, such as
