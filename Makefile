@@ -47,10 +47,12 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeChat$$' -fuzztime $(FUZZTIME) ./host/server
 
 ## bench: the benchmarks, with time and allocations per operation; the
-## GrepTool and GlobTool ones compare with ripgrep and find (installed here
-## when missing and possible)
+## GrepTool and GlobTool ones compare with ripgrep and find, sub-agent's
+## its memory store with its Redis one (ripgrep and redis-server installed
+## here when missing and possible)
 bench:
 	@command -v rg >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq ripgrep >/dev/null; } || echo "ripgrep is not installed: the GrepTool benchmark skips its comparison"
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server >/dev/null; } || echo "redis-server is not installed: the sub-agent benchmarks skip the Redis store"
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## conformance: the official MCP conformance suite (npm, pinned in

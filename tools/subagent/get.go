@@ -21,16 +21,17 @@ func (s *Service) get(ctx context.Context, _ *mcp.CallToolRequest, in GetInput) 
 	if in.WaitSeconds < 0 || in.WaitSeconds > MaxWait {
 		return nil, Job{}, fmt.Errorf("wait_seconds must be between 0 and %d, got %v", MaxWait, in.WaitSeconds)
 	}
-	var (
-		j  Job
-		ok bool
-	)
 	if in.WaitSeconds > 0 {
 		wctx, cancel := context.WithTimeout(ctx, time.Duration(in.WaitSeconds*float64(time.Second)))
-		defer cancel()
-		j, ok = s.store.Wait(wctx, in.TaskID)
-	} else {
-		j, ok = s.store.Get(in.TaskID)
+		err := s.store.Wait(wctx, in.TaskID)
+		cancel()
+		if err != nil && ctx.Err() == nil && wctx.Err() == nil {
+			return nil, Job{}, fmt.Errorf("waiting for task %q: %w", in.TaskID, err)
+		}
+	}
+	j, ok, err := s.store.Get(ctx, in.TaskID)
+	if err != nil {
+		return nil, Job{}, fmt.Errorf("reading task %q: %w", in.TaskID, err)
 	}
 	if !ok {
 		return nil, Job{}, s.notFound(in.TaskID)

@@ -53,8 +53,8 @@ type Usage struct {
 // previewLen is how much of a message a listing shows.
 const previewLen = 80
 
-// job is the store's record of a background request. Its fields are
-// guarded by the Store's lock; done is closed when the job ends.
+// job is a MemoryStore's record of a background request. Its fields are
+// guarded by the store's lock; done and stop are closed when the job ends.
 type job struct {
 	id       string
 	req      Request
@@ -64,8 +64,8 @@ type job struct {
 	finished time.Time
 	result   *Completion
 	err      string
-	cancel   func()
 	done     chan struct{}
+	stop     chan struct{}
 }
 
 func (j *job) snapshot(ttl time.Duration, full bool) Job {

@@ -2,6 +2,7 @@ package subagent
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -15,7 +16,10 @@ type ListOutput struct {
 	Count   int   `json:"count" jsonschema:"the number of jobs"`
 }
 
-func (s *Service) list(context.Context, *mcp.CallToolRequest, ListInput) (*mcp.CallToolResult, ListOutput, error) {
-	jobs := s.store.List()
+func (s *Service) list(ctx context.Context, _ *mcp.CallToolRequest, _ ListInput) (*mcp.CallToolResult, ListOutput, error) {
+	jobs, err := s.store.List(ctx)
+	if err != nil {
+		return nil, ListOutput{}, fmt.Errorf("listing the jobs: %w", err)
+	}
 	return nil, ListOutput{Results: jobs, Count: len(jobs)}, nil
 }

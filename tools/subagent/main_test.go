@@ -34,4 +34,22 @@ func TestConfig(t *testing.T) {
 			t.Errorf("%s=%s: err = %v", k, v, err)
 		}
 	}
+
+	f := &flags{}
+	if _, _, err := f.config(env(nil)); err != nil || f.store != "memory" || f.lease != 0 {
+		t.Errorf("default store %q, lease %v, %v", f.store, f.lease, err)
+	}
+	f = &flags{}
+	if _, _, err := f.config(env(map[string]string{"SUBAGENT_STORE": "redis://127.0.0.1:6379/2", "SUBAGENT_LEASE": "5s"})); err != nil ||
+		f.store != "redis://127.0.0.1:6379/2" || f.lease != 5*time.Second {
+		t.Errorf("store from env %q, lease %v, %v", f.store, f.lease, err)
+	}
+	f = &flags{store: "memory"}
+	if _, _, err := f.config(env(map[string]string{"SUBAGENT_STORE": "redis://127.0.0.1:6379/2"})); err != nil || f.store != "memory" {
+		t.Errorf("-store memory against the env: %q, %v", f.store, err)
+	}
+	_, _, err = (&flags{store: "postgres://:hunter2@db/x"}).config(env(nil))
+	if err == nil || !strings.Contains(err.Error(), "want memory, or a Redis URL") || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("unknown store: %v", err)
+	}
 }

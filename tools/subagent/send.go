@@ -35,7 +35,10 @@ func (s *Service) send(ctx context.Context, req *mcp.CallToolRequest, in SendInp
 	}
 	r := Request{Message: in.Message, System: in.System, Model: in.Model}
 	if in.Background {
-		j := s.Submit(r)
+		j, err := s.Submit(ctx, r)
+		if err != nil {
+			return nil, SendOutput{}, fmt.Errorf("queueing the task: %w", err)
+		}
 		return nil, SendOutput{TaskID: j.TaskID, Status: j.Status}, nil
 	}
 	r = s.defaults(r)

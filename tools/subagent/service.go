@@ -2,7 +2,6 @@ package subagent
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -21,13 +20,20 @@ const (
 
 // Options configure a Service. A nil *Options means all defaults.
 type Options struct {
-	// TTL is how long a finished job's result is kept (default 1h).
+	// Store keeps the jobs; nil means a MemoryStore of its own, kept for
+	// TTL on the clock Now and closed by Close. A Store given here is the
+	// caller's to close, after the Service.
+	Store Store
+	// TTL is how long a finished job's result is kept (default 1h); a
+	// Store given in Store has its own, which TTL should repeat, since
+	// the tools' messages quote it.
 	TTL time.Duration
 	// CleanupInterval is the time between two evictions of expired jobs
 	// (default 1m).
 	CleanupInterval time.Duration
-	// MaxJobs caps the background jobs running at once; more wait, queued
-	// (default 16).
+	// MaxJobs caps the background jobs this Service runs at once; more
+	// wait, queued (default 16). Services sharing a RedisStore each run
+	// up to their MaxJobs.
 	MaxJobs int
 	// RequestTimeout bounds each request to the endpoint (default 5m).
 	RequestTimeout time.Duration
@@ -37,18 +43,21 @@ type Options struct {
 	// HTTPClient sends every request: the seam for recording and
 	// replaying. Nil means a client of its own.
 	HTTPClient *http.Client
-	// Now is the clock of the store (default time.Now).
+	// Now is the clock of the MemoryStore made when Store is nil (default
+	// time.Now).
 	Now func() time.Time
 	// Logger receives a line per job; nil discards.
 	Logger *slog.Logger
 }
 
 // A Service sends messages to an endpoint, now or in the background, and
-// keeps the background jobs. It is safe for concurrent use. Close stops it.
+// runs background jobs from its Store, at most MaxJobs at once. It is
+// safe for concurrent use. Close stops it.
 type Service struct {
 	ep       Endpoint
 	client   *client
-	store    *Store
+	store    Store
+	own      *MemoryStore // the store made by New, closed by Close
 	slots    chan struct{}
 	progress time.Duration
 	ttl      time.Duration
@@ -59,7 +68,7 @@ type Service struct {
 	wg   sync.WaitGroup
 }
 
-// New returns a Service for ep and starts its janitor.
+// New returns a Service for ep and starts its workers and janitor.
 func New(ep Endpoint, opts *Options) *Service {
 	var o Options
 	if opts != nil {
@@ -95,23 +104,26 @@ func New(ep Endpoint, opts *Options) *Service {
 	s := &Service{
 		ep:       ep,
 		client:   newClient(ep, o.HTTPClient, o.RequestTimeout),
-		store:    NewStore(o.TTL, o.Now),
+		store:    o.Store,
 		slots:    make(chan struct{}, o.MaxJobs),
 		progress: o.ProgressInterval,
 		ttl:      o.TTL,
 		logger:   o.Logger,
 	}
+	if s.store == nil {
+		s.own = NewMemoryStore(o.TTL, o.Now)
+		s.store = s.own
+	}
 	s.bg, s.stop = context.WithCancel(context.Background())
-	s.wg.Go(func() {
-		s.store.Janitor(s.bg, o.CleanupInterval, func(n int) {
-			s.logger.Debug("evicted expired jobs", "count", n)
-		})
-	})
+	s.wg.Go(s.dispatch)
+	if ev, ok := s.store.(evicter); ok {
+		s.wg.Go(func() { janitor(s.bg, ev, o.CleanupInterval, s.logger) })
+	}
 	return s
 }
 
 // Store returns the service's jobs.
-func (s *Service) Store() *Store { return s.store }
+func (s *Service) Store() Store { return s.store }
 
 // Send sends req and waits for the answer.
 func (s *Service) Send(ctx context.Context, req Request) (*Completion, error) {
@@ -125,56 +137,120 @@ func (s *Service) defaults(req Request) Request {
 	return req
 }
 
-// errStopped ends the jobs still open when the service closes.
-var errStopped = errors.New("the sub-agent server stopped")
-
-// Submit starts req in the background and returns the queued job at once.
-// The job runs when one of the MaxJobs slots is free.
-func (s *Service) Submit(req Request) Job {
-	ctx, cancel := context.WithCancelCause(s.bg)
-	j := &job{id: uuid.NewString(), req: s.defaults(req), status: Queued, done: make(chan struct{}),
-		cancel: func() { cancel(context.Canceled) }}
-	s.store.add(j)
-	snap := j.snapshot(s.ttl, false) // before the job can change
-	s.wg.Go(func() {
-		defer cancel(nil)
-		s.run(ctx, j)
-	})
-	return snap
+// Submit queues req in the store and returns the queued job at once. A
+// worker of any Service sharing the store runs it when it has a free slot.
+func (s *Service) Submit(ctx context.Context, req Request) (Job, error) {
+	return s.store.Submit(ctx, uuid.NewString(), s.defaults(req))
 }
 
-func (s *Service) run(ctx context.Context, j *job) {
-	select {
-	case s.slots <- struct{}{}:
-		defer func() { <-s.slots }()
-	case <-ctx.Done():
-		s.ended(ctx, j, nil, ctx.Err())
-		return
+// claimRetry is the pause before claiming again after the store failed.
+const claimRetry = time.Second
+
+// dispatch claims a job whenever a slot is free, and runs it, until Close.
+func (s *Service) dispatch() {
+	for {
+		select {
+		case s.slots <- struct{}{}:
+		case <-s.bg.Done():
+			return
+		}
+		c, err := s.store.Claim(s.bg)
+		if err != nil {
+			<-s.slots
+			if s.bg.Err() != nil {
+				return
+			}
+			s.logger.Warn("claiming a job", "err", err)
+			select {
+			case <-time.After(claimRetry):
+			case <-s.bg.Done():
+				return
+			}
+			continue
+		}
+		s.wg.Go(func() {
+			defer func() { <-s.slots }()
+			s.run(c)
+		})
 	}
-	if !s.store.start(j) {
-		return // cancelled while queued
-	}
-	res, err := s.client.complete(ctx, j.req)
-	s.ended(ctx, j, res, err)
 }
 
-// ended records how j ended: with res, with err, or cancelled (ctx done).
-func (s *Service) ended(ctx context.Context, j *job, res *Completion, err error) {
-	status, text := Completed, ""
+// storeTimeout bounds a write to the store once a job's request is over,
+// whether or not the Service is stopping.
+const storeTimeout = 10 * time.Second
+
+func (s *Service) run(c Claim) {
+	id, req := c.Job()
+	ctx, cancel := context.WithCancel(s.bg)
+	defer cancel()
+	go func() {
+		select {
+		case <-c.Stopped():
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	res, err := s.client.complete(ctx, req)
+
+	wctx, wcancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer wcancel()
+	var o Outcome
 	switch {
-	case ctx.Err() != nil && s.bg.Err() != nil:
-		status, text = Cancelled, errStopped.Error()
-	case ctx.Err() != nil:
-		status, text = Cancelled, "cancelled by sub_agent_cancel"
+	case err != nil && s.bg.Err() != nil:
+		if err := c.Release(wctx); err != nil {
+			s.logger.Warn("releasing a job", "task_id", id, "err", err)
+		}
+		s.logger.Info("job released", "task_id", id, "model", req.Model)
+		return
+	case err != nil && isClosed(c.Stopped()):
+		o = Outcome{Status: Cancelled, Error: cancelledText}
 	case err != nil:
-		status, text, res = Failed, err.Error(), nil
+		o = Outcome{Status: Failed, Error: err.Error()}
+	default:
+		o = Outcome{Status: Completed, Result: res}
 	}
-	s.store.finish(j, status, res, text)
-	s.logger.Info("job ended", "task_id", j.id, "model", j.req.Model, "status", status, "err", text)
+	if err := c.End(wctx, o); err != nil {
+		s.logger.Warn("recording how a job ended", "task_id", id, "err", err)
+	}
+	s.logger.Info("job ended", "task_id", id, "model", req.Model, "status", o.Status, "err", o.Error)
 }
 
-// Close cancels the open jobs, stops the janitor and waits for them.
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}
+
+// janitor evicts expired jobs from st every interval until ctx is done.
+func janitor(ctx context.Context, st evicter, interval time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			n, err := st.Evict(ctx)
+			switch {
+			case err != nil && ctx.Err() == nil:
+				logger.Warn("evicting expired jobs", "err", err)
+			case n > 0:
+				logger.Debug("evicted expired jobs", "count", n)
+			}
+		}
+	}
+}
+
+// Close stops the workers: a job still running is released to the store
+// (a MemoryStore ends it cancelled, a RedisStore queues it for another
+// process). It waits for them, and closes the store New made.
 func (s *Service) Close() {
 	s.stop()
 	s.wg.Wait()
+	if s.own != nil {
+		s.own.Close()
+	}
 }

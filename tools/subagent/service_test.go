@@ -8,16 +8,27 @@ import (
 	fakeopenai "github.com/owulveryck/gomcptest/fakes/openai"
 )
 
-// TestClose: closing the service ends the open jobs, said to be stopped.
+// TestClose: closing the service ends the open jobs, running or queued,
+// said to be stopped.
 func TestClose(t *testing.T) {
-	ts := scripted(t, "-- hangs --\ndelay 1h\ntext never\n")
-	svc := New(Endpoint{BaseURL: ts.URL}, nil)
-	j := svc.Submit(Request{Message: "hang"})
+	ts := scripted(t, "-- hangs --\ndelay 1h\ntext never\n", nil)
+	svc := New(Endpoint{BaseURL: ts.URL}, &Options{MaxJobs: 1}) // the second job stays queued
+	j, err := svc.Submit(t.Context(), Request{Message: "hang"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued, err := svc.Submit(t.Context(), Request{Message: "hang"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	waitFor(t, func() bool { return len(ts.Requests()) == 1 })
 	svc.Close()
-	got, ok := svc.Store().Get(j.TaskID)
+	got, ok, _ := svc.Store().Get(t.Context(), j.TaskID)
 	if !ok || got.Status != Cancelled || got.Error != "the sub-agent server stopped" {
 		t.Errorf("job after Close = %+v, %v", got, ok)
+	}
+	if got, _, _ := svc.Store().Get(t.Context(), queued.TaskID); got.Status != Cancelled || got.Error != "the sub-agent server stopped" {
+		t.Errorf("queued job after Close = %+v", got)
 	}
 }
 
@@ -39,8 +50,12 @@ func TestHTTPClient(t *testing.T) {
 	if err != nil || c.Text != "You said: ping" {
 		t.Fatalf("Send = %+v, %v", c, err)
 	}
-	j := svc.Submit(Request{Message: "pong"})
-	if got, _ := svc.Store().Wait(t.Context(), j.TaskID); got.Status != Completed {
+	j, err := svc.Submit(t.Context(), Request{Message: "pong"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Store().Wait(t.Context(), j.TaskID)
+	if got, _, _ := svc.Store().Get(t.Context(), j.TaskID); got.Status != Completed {
 		t.Fatalf("job = %+v", got)
 	}
 	if n := rt.n.Load(); n != 2 {

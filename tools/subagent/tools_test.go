@@ -186,13 +186,13 @@ text never
 	// Either may take the slot; wait until its request reached the fake.
 	waitFor(t, func() bool { return len(ts.Requests()) == 1 })
 	running, queued := one, two
-	if j, _ := svc.Store().Get(one.TaskID); j.Status != Running {
+	if j, _, _ := svc.Store().Get(t.Context(), one.TaskID); j.Status != Running {
 		running, queued = two, one
 	}
-	if j, _ := svc.Store().Get(running.TaskID); j.Status != Running {
+	if j, _, _ := svc.Store().Get(t.Context(), running.TaskID); j.Status != Running {
 		t.Fatalf("job %+v, want running", j)
 	}
-	if j, _ := svc.Store().Get(queued.TaskID); j.Status != Queued {
+	if j, _, _ := svc.Store().Get(t.Context(), queued.TaskID); j.Status != Queued {
 		t.Fatalf("job %+v, want queued behind the other", j)
 	}
 

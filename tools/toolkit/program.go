@@ -44,6 +44,11 @@ type Program struct {
 	// reads the environment through cfg.Getenv, never os.Getenv, so that
 	// tests can give it one.
 	Register func(ctx context.Context, s *mcp.Server, cfg Config) error
+	// Close, if set, runs once the server stopped serving (the client went
+	// away, or a signal came), after a Register that succeeded: the tools
+	// release what they hold, such as background work and connections.
+	// Its error is Run's when serving ended cleanly.
+	Close func() error
 }
 
 // An Example is a tool call shown in --help.
@@ -148,7 +153,12 @@ func Run(ctx context.Context, p Program, args []string, stdio IO) error {
 		})
 	}
 	if ctx.Err() != nil {
-		return nil
+		err = nil
+	}
+	if p.Close != nil {
+		if cerr := p.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("closing the tools: %w", cerr)
+		}
 	}
 	return err
 }

@@ -84,6 +84,23 @@ func TestRunStdio(t *testing.T) {
 	}
 }
 
+// TestRunClose: Program.Close runs once serving ended, and its error is
+// Run's.
+func TestRunClose(t *testing.T) {
+	p := configProgram()
+	closed := 0
+	p.Close = func() error {
+		closed++
+		return errors.New("a connection would not close")
+	}
+	stdinR, stdinW := io.Pipe()
+	stdinW.Close() // the client is gone at once
+	err := Run(t.Context(), p, nil, IO{Stdin: stdinR, Stdout: io.Discard, Stderr: io.Discard})
+	if closed != 1 || err == nil || err.Error() != "closing the tools: a connection would not close" {
+		t.Errorf("Close ran %d times, Run = %v", closed, err)
+	}
+}
+
 func TestRunHTTP(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()

@@ -24,10 +24,25 @@ import (
 // returns a go-openai client for it.
 func host(t *testing.T, scenario string) (*goopenai.Client, *fakegemini.TestServer) {
 	t.Helper()
+	fake := scriptedGemini(t, scenario)
+	api := replica(t, fake, &server.Options{})
+	cfg := goopenai.DefaultConfig("unused")
+	cfg.BaseURL = api.URL + "/v1"
+	return goopenai.NewClientWithConfig(cfg), fake
+}
+
+// scriptedGemini starts a fake Vertex AI playing scenario.
+func scriptedGemini(t *testing.T, scenario string) *fakegemini.TestServer {
+	t.Helper()
 	sc, err := fakegemini.ParseScenario(t.Name()+".txtar", []byte(scenario))
 	require.NoError(t, err)
-	fake := fakegemini.NewTestServer(t, sc)
+	return fakegemini.NewTestServer(t, sc)
+}
 
+// replica starts one host on fake, with its own sleep tool server and
+// toolbox, built with opts (its Toolbox is set here).
+func replica(t *testing.T, fake *fakegemini.TestServer, opts *server.Options) *httptest.Server {
+	t.Helper()
 	tools := mcp.NewServer(&mcp.Implementation{Name: "sleep"}, nil)
 	sleep.Register(tools, nil)
 	mcpSrv := httptest.NewServer(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return tools }, nil))
@@ -42,12 +57,10 @@ func host(t *testing.T, scenario string) (*goopenai.Client, *fakegemini.TestServ
 	}.GenaiConfig())
 	require.NoError(t, err)
 	provider := gemini.NewProvider(gemini.Config{Client: client, Models: []string{"gemini-2.5-flash"}}, nil)
-	api := httptest.NewServer(server.New(provider, &server.Options{Toolbox: tb}))
+	opts.Toolbox = tb
+	api := httptest.NewServer(server.New(provider, opts))
 	t.Cleanup(api.Close)
-
-	cfg := goopenai.DefaultConfig("unused")
-	cfg.BaseURL = api.URL + "/v1"
-	return goopenai.NewClientWithConfig(cfg), fake
+	return api
 }
 
 const parallelNaps = `Two naps at once, the first call signed, as Gemini signs parallel calls.
