@@ -31,7 +31,7 @@ type view struct {
 	// afterTools: tool lines were the last output, so the paragraph
 	// break that starts the next model turn's text is not needed.
 	afterTools bool
-	quiet  bool // the answer alone: no notes (for -format json)
+	quiet      bool // the answer alone: no notes (for -format json)
 }
 
 // ANSI styles, used only when color is set.
