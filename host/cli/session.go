@@ -150,7 +150,7 @@ func (s *session) once(ctx context.Context, prompt string, out io.Writer) (int, 
 	case err != nil:
 		return 1, err
 	case rec.toolErrors > 0:
-		return 1, fmt.Errorf("%d tool calls failed or were refused", rec.toolErrors)
+		return 1, fmt.Errorf("tool calls that failed or were refused: %d", rec.toolErrors)
 	}
 	return 0, nil
 }
