@@ -69,7 +69,7 @@ func run(ctx context.Context, cfg config, st streams, interrupts <-chan os.Signa
 		return 1, err
 	}
 
-	s := &session{cfg: cfg, where: where, model: cfg.model, system: system, tools: tools, stderr: st.err, inTTY: st.inTTY}
+	s := &session{cfg: cfg, where: where, offline: cfg.server == "" && cfg.backend.Kind() == backend.Offline, model: cfg.model, system: system, tools: tools, stderr: st.err, inTTY: st.inTTY}
 	oneShot := cfg.oneShotSet || cfg.noninteractive
 	s.view = &view{out: st.out, tools: st.out, color: st.outTTY, width: 100, quiet: cfg.format == "json"}
 	if oneShot {
@@ -156,7 +156,7 @@ func openModel(ctx context.Context, cfg *config, logger *slog.Logger) (llm.Provi
 	case backend.GeminiAPI:
 		where = "on the Gemini API"
 	default:
-		where = "on the offline model (no Google credentials: set GCP_PROJECT or GEMINI_API_KEY for Gemini)"
+		where = "on the offline model"
 	}
 	return p, where, nil
 }

@@ -27,6 +27,7 @@ type session struct {
 	tools    []toolbox.Tool
 	decls    []llm.Tool
 	where    string // where the model runs, for the welcome line
+	offline  bool   // the model is the built-in offline one
 	model    string
 	system   []string
 	messages []llm.Message
@@ -215,6 +216,9 @@ func (s *session) welcome() {
 		tools = "tools: " + strings.Join(names, ", ")
 	}
 	s.view.println(fmt.Sprintf("cliGCP · %s %s · %s · /help for commands, Ctrl-D to exit", s.view.style(bold, s.model), s.where, tools))
+	if s.offline {
+		s.view.note("(no Google credentials: the offline model answers from a few rules; set GCP_PROJECT or GEMINI_API_KEY for Gemini)")
+	}
 	if len(s.messages) > 0 {
 		s.view.note("(resumed %d messages from %s)", len(s.messages), s.cfg.history)
 	}
