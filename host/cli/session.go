@@ -90,11 +90,16 @@ func (s *session) ask(ctx context.Context, question string) (string, error) {
 		return "", io.EOF // -noninteractive: stdin held the prompt
 	}
 	s.view.mu.Lock()
-	defer s.view.mu.Unlock()
-	if err := s.view.endText(); err != nil {
-		return "", err
+	err := s.view.endText()
+	var answer string
+	if err == nil {
+		answer, err = s.input.readLine(ctx, question)
 	}
-	return s.input.readLine(ctx, question)
+	s.view.mu.Unlock()
+	if errors.Is(err, errCtrlC) {
+		s.interrupt() // a terminal in raw mode sends no signal
+	}
+	return answer, err
 }
 
 // interact runs the session: prompts and commands until the input ends,
