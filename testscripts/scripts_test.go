@@ -14,6 +14,7 @@ import (
 	"github.com/owulveryck/gomcptest/harness/mcptest"
 	"github.com/owulveryck/gomcptest/harness/scriptcmd"
 	"github.com/owulveryck/gomcptest/harness/vcr"
+	"github.com/owulveryck/gomcptest/host/cli"
 	"github.com/owulveryck/gomcptest/host/openaiserver/app"
 	"github.com/owulveryck/gomcptest/host/toolboxclient"
 	"github.com/owulveryck/gomcptest/tools/bash"
@@ -35,6 +36,7 @@ func TestMain(m *testing.M) {
 	// The binaries the scripts run, by the names users know.
 	testscript.Main(m, map[string]func(){
 		"openaiserver":   exit(app.Main),
+		"cliGCP":         exit(cli.Main),
 		"mcptest":        exit(mcptest.Main),
 		"fakegemini":     exit(fakegemini.Main),
 		"mcpzoo":         exit(mcpservers.Main),
