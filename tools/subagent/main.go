@@ -36,6 +36,13 @@ func Main() int {
 			return err
 		}
 		opts.Logger = cfg.Logger
+		if cfg.Routes != nil {
+			// Served over HTTP: the jobs' metrics too, behind -auth-token
+			// like /mcp.
+			m := NewMetrics()
+			cfg.Routes.Handle("GET /metrics", m.Handler())
+			opts.Observer = m
+		}
 		where := "memory"
 		if f.store != "memory" {
 			ctx, cancel := context.WithTimeout(ctx, connectTimeout)

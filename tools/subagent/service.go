@@ -48,7 +48,24 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives a line per job; nil discards.
 	Logger *slog.Logger
+	// Observer, when set, hears of each job this Service submits, starts
+	// and ends (the binary's /metrics uses it).
+	Observer Observer
 }
+
+// An Observer hears what a Service's jobs do. Its methods must be safe for
+// concurrent use and return at once.
+type Observer interface {
+	Submitted()
+	Started()
+	Ended(status Status, took time.Duration)
+}
+
+type noObserver struct{}
+
+func (noObserver) Submitted()                  {}
+func (noObserver) Started()                    {}
+func (noObserver) Ended(Status, time.Duration) {}
 
 // A Service sends messages to an endpoint, now or in the background, and
 // runs background jobs from its Store, at most MaxJobs at once. It is
@@ -62,6 +79,7 @@ type Service struct {
 	progress time.Duration
 	ttl      time.Duration
 	logger   *slog.Logger
+	observer Observer
 
 	bg   context.Context // ends at Close
 	stop context.CancelFunc
@@ -101,6 +119,9 @@ func New(ep Endpoint, opts *Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Observer == nil {
+		o.Observer = noObserver{}
+	}
 	s := &Service{
 		ep:       ep,
 		client:   newClient(ep, o.HTTPClient, o.RequestTimeout),
@@ -109,6 +130,7 @@ func New(ep Endpoint, opts *Options) *Service {
 		progress: o.ProgressInterval,
 		ttl:      o.TTL,
 		logger:   o.Logger,
+		observer: o.Observer,
 	}
 	if s.store == nil {
 		s.own = NewMemoryStore(o.TTL, o.Now)
@@ -140,7 +162,11 @@ func (s *Service) defaults(req Request) Request {
 // Submit queues req in the store and returns the queued job at once. A
 // worker of any Service sharing the store runs it when it has a free slot.
 func (s *Service) Submit(ctx context.Context, req Request) (Job, error) {
-	return s.store.Submit(ctx, uuid.NewString(), s.defaults(req))
+	j, err := s.store.Submit(ctx, uuid.NewString(), s.defaults(req))
+	if err == nil {
+		s.observer.Submitted()
+	}
+	return j, err
 }
 
 // claimRetry is the pause before claiming again after the store failed.
@@ -190,6 +216,8 @@ func (s *Service) run(c Claim) {
 		case <-ctx.Done():
 		}
 	}()
+	s.observer.Started()
+	start := time.Now()
 	res, err := s.client.complete(ctx, req)
 
 	wctx, wcancel := context.WithTimeout(context.Background(), storeTimeout)
@@ -201,6 +229,7 @@ func (s *Service) run(c Claim) {
 			s.logger.Warn("releasing a job", "task_id", id, "err", err)
 		}
 		s.logger.Info("job released", "task_id", id, "model", req.Model)
+		s.observer.Ended(Queued, time.Since(start)) // queued again, for another worker
 		return
 	case err != nil && isClosed(c.Stopped()):
 		o = Outcome{Status: Cancelled, Error: cancelledText}
@@ -212,6 +241,7 @@ func (s *Service) run(c Claim) {
 	if err := c.End(wctx, o); err != nil {
 		s.logger.Warn("recording how a job ended", "task_id", id, "err", err)
 	}
+	s.observer.Ended(o.Status, time.Since(start))
 	s.logger.Info("job ended", "task_id", id, "model", req.Model, "status", o.Status, "err", o.Error)
 }
 
