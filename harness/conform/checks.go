@@ -58,3 +58,18 @@ func checks() []check {
 		{"stdio-purity", "nothing but JSON-RPC messages on stdout", Must, spec + "basic/transports#stdio", nil, "stdio", checkStdoutPurity},
 	}
 }
+
+// serverChecks are the ids of the checks that judge the server as a
+// whole, on connections of their own, rather than one session: they run
+// once, at the main revision; the others run at every revision the main
+// session runs at.
+func serverChecks() []string {
+	return []string{
+		"lifecycle-initialize",
+		"lifecycle-version-negotiation",
+		"lifecycle-discover",
+		"lifecycle-before-initialize",
+		"jsonrpc-parse-error",
+		"stdio-purity",
+	}
+}

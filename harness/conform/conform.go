@@ -1,6 +1,7 @@
 package conform
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,11 +50,23 @@ type Options struct {
 // did not complete the handshake: nothing could be checked.
 var ErrUnreachable = errors.New("target unreachable")
 
-// Check runs the checks on the target and returns every finding. The
-// error is non-nil only when the target could not be run at all (it wraps
-// [ErrUnreachable]) or ctx ended; a broken server gives findings, not an
-// error. Every exchange has a deadline, so a server that hangs cannot
+// ErrExited wraps the error of a run during which the server of a main
+// session exited (or a URL stopped answering): the check that was running
+// fails, and the checks after it at that revision are [NotRun].
+var ErrExited = errors.New("the server exited during the run")
+
+// Check runs the checks on the target and returns every finding. It
+// always returns the report, complete or not; the error says why it is
+// not: the target could not be run (it wraps [ErrUnreachable]), its
+// server exited ([ErrExited]), or ctx ended. The checks that could not
+// run are [NotRun], with the reason. A broken server gives findings, not
+// an error. Every exchange has a deadline, so a server that hangs cannot
 // hang Check.
+//
+// The checks that use the main session run at every revision the server
+// claims (it echoes them at initialize, or offers the stateless revision
+// at server/discover), newest first, or only at [Options.Revision]; the
+// checks that judge the server as a whole run once, at the main revision.
 func Check(ctx context.Context, tgt target.Target, opts *Options) (*Report, error) {
 	if err := tgt.Validate(); err != nil {
 		return nil, err
@@ -78,19 +92,57 @@ func Check(ctx context.Context, tgt target.Target, opts *Options) (*Report, erro
 	}
 	start := time.Now()
 	r := &run{tgt: tgt, opts: o, report: &Report{Target: tgt.String()}}
-	defer r.closeAll()
-	if err := r.connect(ctx); err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrUnreachable, tgt, err)
-	}
-	for _, c := range checks() {
-		r.report.Results = append(r.report.Results, r.runCheck(ctx, c))
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-	}
-	r.measure(ctx)
+	err := r.checkAll(ctx)
 	r.report.Duration = time.Since(start)
-	return r.report, nil
+	if err != nil {
+		r.report.Error = err.Error()
+	}
+	return r.report, err
+}
+
+// checkAll runs every check and fills the report; the error says why the
+// run ended early.
+func (r *run) checkAll(ctx context.Context) error {
+	all := checks()
+	if err := r.connect(ctx); err != nil {
+		r.closeAll()
+		if ctx.Err() != nil {
+			err = fmt.Errorf("checking %s: %w", r.tgt, ctx.Err())
+		} else {
+			err = fmt.Errorf("%w: %s: %w", ErrUnreachable, r.tgt, err)
+		}
+		for _, c := range all {
+			r.report.Results = append(r.report.Results, notRun(c, "the server could not be checked: "+err.Error()))
+		}
+		return err
+	}
+	var stop error
+	for _, c := range all {
+		if stop == nil && ctx.Err() != nil {
+			stop = fmt.Errorf("checking %s: %w", r.tgt, ctx.Err())
+		}
+		if stop != nil {
+			r.report.Results = append(r.report.Results, notRun(c, "the run ended before it: "+ctx.Err().Error()))
+			continue
+		}
+		r.report.Results = append(r.report.Results, r.runCheck(ctx, c))
+	}
+	if stop == nil && ctx.Err() == nil {
+		r.measure(ctx)
+	}
+	r.closeAll()
+	r.runVerdicts()
+	switch {
+	case stop != nil:
+	case ctx.Err() != nil:
+		stop = fmt.Errorf("checking %s: %w", r.tgt, ctx.Err())
+	case r.exited != "":
+		stop = fmt.Errorf("%w: %s", ErrExited, r.exited)
+	}
+	if r.report.Stderr == "" && r.report.Failed() {
+		r.report.Stderr = stderrOf(r.primary.main)
+	}
+	return stop
 }
 
 // A check is one rule of the specification and the probe that tests it.
@@ -106,7 +158,7 @@ type check struct {
 	probe     func(ctx context.Context, p *probe)
 }
 
-// run is the state of one Check: the target, the main session and what
+// run is the state of one Check: the target, the main sessions and what
 // the checks learned that others reuse.
 type run struct {
 	tgt    target.Target
@@ -116,11 +168,32 @@ type run struct {
 	mu       sync.Mutex
 	sessions []*session
 
+	hellos  map[string]*hello // the handshake at each revision, by the revision asked for
+	states  []*revState       // a main session per revision it runs at, newest first
+	primary *revState         // the main revision's
+	pending []verdict         // judgments left for the end of the run
+	spares  []*stdioLink      // processes started ahead of need
+	exited  string            // how a main session's server ended, if one did
+}
+
+// A hello is the handshake at one revision, on a connection of its own.
+type hello struct {
+	s    *session
+	res  *initResult
+	msg  *message
+	err  error
+	took time.Duration // from opening the connection to the answer
+}
+
+// A revState is one main session and what the checks learned on it.
+type revState struct {
+	rev         string // the revision the session negotiated
 	main        *session
 	init        *initResult
-	tools       []*tool // the main session's tools/list, once listed
+	tools       []*tool // the session's tools/list, once listed
 	toolsListed bool
 	calls       []*callRecord // tool calls with valid arguments
+	gone        string        // why its server is gone, once it is
 }
 
 // initResult is the answer to initialize, or to server/discover.
@@ -147,13 +220,13 @@ func (r *run) stdio() bool { return len(r.tgt.Command) > 0 }
 func (r *run) open() (*session, error) {
 	var l link
 	if r.stdio() {
-		sl, err := startStdio(r.tgt.Command, r.tgt.Env, r.tgt.Dir, r.tgt.Stderr, r.opts.Timeout/2)
+		sl, err := r.process()
 		if err != nil {
 			return nil, err
 		}
 		l = sl
 	} else {
-		l = dialHTTP(r.tgt.URL, r.opts.HTTPClient)
+		l = dialHTTP(r.tgt.URL, r.opts.HTTPClient, r.opts.Timeout)
 	}
 	s := newSession(l, r.opts.Timeout)
 	r.mu.Lock()
@@ -162,12 +235,51 @@ func (r *run) open() (*session, error) {
 	return s, nil
 }
 
-func (r *run) closeAll() {
+// spareProcesses is how many processes of a command are started ahead
+// of need, so that a check opening a connection of its own finds one
+// that has booted: a Node.js server takes a few hundred milliseconds.
+const spareProcesses = 2
+
+// process returns a started process of the command: a spare started
+// ahead, replaced by a new one.
+func (r *run) process() (*stdioLink, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for len(r.spares) <= spareProcesses {
+		l, err := startStdio(r.tgt.Command, r.tgt.Env, r.tgt.Dir, r.tgt.Stderr, r.opts.Timeout)
+		if err != nil {
+			if len(r.spares) == 0 {
+				return nil, err
+			}
+			break
+		}
+		r.spares = append(r.spares, l)
+	}
+	l := r.spares[0]
+	r.spares = r.spares[1:]
+	return l, nil
+}
+
+// closeAll closes every session and spare process, and waits until each
+// is closed and its output read.
+func (r *run) closeAll() {
+	r.mu.Lock()
+	sessions, spares := slices.Clone(r.sessions), r.spares
+	r.spares = nil
+	r.mu.Unlock()
 	var wg sync.WaitGroup
-	for _, s := range r.sessions {
-		wg.Go(func() { s.close() })
+	for _, l := range spares {
+		go func() {
+			for range l.in {
+			}
+		}()
+		wg.Go(func() { l.close() })
+	}
+	for _, s := range sessions {
+		s.close()
+	}
+	for _, s := range sessions {
+		<-s.done()
 	}
 	wg.Wait()
 }
@@ -242,47 +354,179 @@ func (r *run) handshake(ctx context.Context, rev string) (*session, *initResult,
 	return s, res, m, err
 }
 
-// connect opens the main session that most checks share.
+// connect shakes hands at every revision, each on a connection of its
+// own, all at once: the revisions the server echoes are the ones it
+// claims, and their sessions are the main sessions the checks share.
 func (r *run) connect(ctx context.Context) error {
-	start := time.Now()
-	rev := r.opts.Revision
-	if rev == "" {
-		rev = rev20251125
+	revs := Revisions()
+	hellos := make([]*hello, len(revs))
+	var wg sync.WaitGroup
+	for i, rev := range revs {
+		wg.Go(func() {
+			start := time.Now()
+			h := &hello{}
+			h.s, h.res, h.msg, h.err = r.handshake(ctx, rev)
+			h.took = time.Since(start)
+			hellos[i] = h
+		})
 	}
-	s, res, _, err := r.handshake(ctx, rev)
-	if err != nil {
-		return err
+	wg.Wait()
+	r.hellos = map[string]*hello{}
+	for i, rev := range revs {
+		r.hellos[rev] = hellos[i]
+		if h := hellos[i]; h.err == nil && (h.res.ProtocolVersion == rev || !legacy(rev)) {
+			r.report.Server.Revisions = append(r.report.Server.Revisions, rev)
+		}
 	}
-	if !slices.Contains(Revisions(), res.ProtocolVersion) {
-		return fmt.Errorf("the server answered with protocol revision %q, which the checker does not know", res.ProtocolVersion)
+	mains := r.mainRevisions()
+	var first error
+	for _, rev := range mains {
+		h := r.hellos[rev]
+		switch {
+		case h.err != nil:
+			first = cmp.Or(first, h.err)
+			r.report.Stderr = cmp.Or(r.report.Stderr, stderrOf(h.s))
+			continue
+		case !slices.Contains(revs, h.res.ProtocolVersion):
+			first = cmp.Or(first, fmt.Errorf("the server answered with protocol revision %q, which the checker does not know", h.res.ProtocolVersion))
+			continue
+		case slices.ContainsFunc(r.states, func(v *revState) bool { return v.rev == h.res.ProtocolVersion }):
+			continue
+		}
+		r.states = append(r.states, &revState{rev: h.res.ProtocolVersion, main: h.s, init: h.res})
 	}
-	r.report.Timing.Startup = time.Since(start)
-	r.main, r.init = s, res
-	r.report.Revision = res.ProtocolVersion
-	if res.ServerInfo != nil {
+	if len(r.states) == 0 {
+		return first
+	}
+	// The main revision is the newest with initialize, since most checks
+	// have been written for those.
+	r.primary = r.states[0]
+	if i := slices.IndexFunc(r.states, func(v *revState) bool { return legacy(v.rev) }); i >= 0 {
+		r.primary = r.states[i]
+	}
+	r.report.Stderr = ""
+	r.report.Revision = r.primary.rev
+	for _, v := range r.states {
+		r.report.Revisions = append(r.report.Revisions, v.rev)
+	}
+	r.report.Timing.Startup = r.hellos[mains[slices.IndexFunc(mains, func(rev string) bool { return r.hellos[rev].s == r.primary.main })]].took
+	if res := r.primary.init; res.ServerInfo != nil {
 		r.report.Server.Name, r.report.Server.Version = res.ServerInfo.Name, res.ServerInfo.Version
 	}
 	return nil
 }
 
-// runCheck runs one check if it applies and is selected.
-func (r *run) runCheck(ctx context.Context, c check) (res Result) {
-	res = Result{ID: c.id, Title: c.title, Level: c.level, Spec: c.spec, Status: Pass}
-	skip := func(reason string) Result {
-		res.Status, res.Reason = Skip, reason
-		return res
+// mainRevisions are the revisions whose hellos may be main sessions, in
+// order of preference: the one asked for; else those the server claims,
+// newest first; else the newest legacy revision, whatever it answers.
+func (r *run) mainRevisions() []string {
+	if r.opts.Revision != "" {
+		return []string{r.opts.Revision}
 	}
+	claimed := slices.Clone(r.report.Server.Revisions)
+	slices.Reverse(claimed)
+	if len(claimed) == 0 {
+		return []string{rev20251125}
+	}
+	return claimed
+}
+
+// wholeServer says whether a check judges the server as a whole rather
+// than a session: it runs once, at the main revision, on connections of
+// its own.
+func wholeServer(c check) bool { return slices.Contains(serverChecks(), c.id) }
+
+// applies says whether a check applies at a revision: one of those it
+// names, or, when it names none, any revision with initialize. The
+// stateless revision took ping, logging/setLevel and more away, so a
+// check runs there only if it says so.
+func applies(c check, rev string) bool {
+	switch {
+	case c.revisions != nil:
+		return slices.Contains(c.revisions, rev)
+	case wholeServer(c):
+		return true
+	}
+	return legacy(rev)
+}
+
+// notRun is the result of a check that the run could not reach.
+func notRun(c check, why string) Result {
+	return Result{ID: c.id, Title: c.title, Level: c.level, Spec: c.spec, Status: NotRun, Reason: why}
+}
+
+// runCheck runs one check, if it applies and is selected, at each
+// revision it applies to, and merges the outcomes: the worst status,
+// every finding with its revision.
+func (r *run) runCheck(ctx context.Context, c check) (res Result) {
+	res = Result{ID: c.id, Title: c.title, Level: c.level, Spec: c.spec, Status: Skip}
 	switch {
 	case !r.selected(c.id):
-		return skip("not selected")
-	case c.revisions != nil && !slices.Contains(c.revisions, r.report.Revision):
-		return skip(fmt.Sprintf("applies to revisions %v, not %s", c.revisions, r.report.Revision))
+		res.Reason = "not selected"
+		return res
 	case c.transport == "stdio" && !r.stdio(), c.transport == "http" && r.stdio():
-		return skip("applies to " + c.transport + " only")
+		res.Reason = "applies to " + c.transport + " only"
+		return res
+	}
+	states := r.states
+	if wholeServer(c) {
+		states = []*revState{r.primary}
 	}
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
-	p := &probe{run: r, res: &res}
+	var skips, gone []string
+	for _, v := range states {
+		switch {
+		case !applies(c, v.rev):
+			continue
+		case v.gone != "" && !wholeServer(c):
+			gone = append(gone, v.rev+": "+v.gone)
+			continue
+		}
+		sub := r.probeAt(ctx, c, v)
+		if ctx.Err() != nil {
+			return notRun(c, "the run ended during it: "+ctx.Err().Error())
+		}
+		if sub.Status == Skip {
+			skips = append(skips, sub.Reason)
+			continue
+		}
+		res.Revisions = append(res.Revisions, v.rev)
+		for _, f := range sub.Findings {
+			res.add(f)
+		}
+		if res.Status == Skip || severity(sub.Status) > severity(res.Status) {
+			res.Status = sub.Status
+		}
+		if v.main.exited() && v.gone == "" {
+			v.gone = fmt.Sprintf("its server exited during %s (%s)", c.id, exitStatus(v.main))
+			r.exited = cmp.Or(r.exited, fmt.Sprintf("at %s, %s", v.rev, v.gone))
+			res.add(Finding{Revisions: []string{v.rev}, Message: "the server exited during this check: " + exitStatus(v.main), Evidence: stderrOf(v.main)})
+			res.Status = Fail
+			r.report.Stderr = cmp.Or(r.report.Stderr, stderrOf(v.main))
+		}
+	}
+	switch {
+	case len(res.Revisions) > 0:
+	case len(skips) > 0:
+		res.Reason = strings.Join(slices.Compact(skips), "; ")
+	case len(gone) > 0:
+		res.Status, res.Reason = NotRun, "not run at "+strings.Join(gone, "; ")
+	case c.revisions == nil:
+		res.Reason = fmt.Sprintf("applies to the revisions with initialize, not %s", strings.Join(r.report.Revisions, ", "))
+	default:
+		res.Reason = fmt.Sprintf("applies to revisions %v, not %s", c.revisions, strings.Join(r.report.Revisions, ", "))
+	}
+	if len(res.Revisions) > 0 && len(gone) > 0 {
+		res.Reason = "not run at " + strings.Join(gone, "; ")
+	}
+	return res
+}
+
+// probeAt runs the check's probe on one main session.
+func (r *run) probeAt(ctx context.Context, c check, v *revState) (res Result) {
+	res = Result{ID: c.id, Title: c.title, Level: c.level, Spec: c.spec, Status: Pass}
+	p := &probe{run: r, revState: v, res: &res}
 	defer func() {
 		if v := recover(); v != nil {
 			p.fail(nil, "the check panicked: %v", v)
@@ -295,6 +539,9 @@ func (r *run) runCheck(ctx context.Context, c check) (res Result) {
 	return res
 }
 
+// severity orders the statuses of checks that ran.
+func severity(s Status) int { return map[Status]int{Pass: 0, Warn: 1, Fail: 2}[s] }
+
 func (r *run) selected(id string) bool {
 	match := func(patterns []string) bool {
 		return slices.ContainsFunc(patterns, func(p string) bool {
@@ -305,16 +552,17 @@ func (r *run) selected(id string) bool {
 	return (len(r.opts.Only) == 0 || match(r.opts.Only)) && !match(r.opts.Skip)
 }
 
-// A probe is what a check uses to record its outcome.
+// A probe is what a check uses to record its outcome at one revision.
 type probe struct {
 	*run
+	*revState
 	res *Result
 }
 
 // fail records a finding; ev is the evidence: a *message, raw bytes, a
 // string or nil.
 func (p *probe) fail(ev any, format string, args ...any) {
-	f := Finding{Message: fmt.Sprintf(format, args...)}
+	f := Finding{Revisions: []string{p.rev}, Message: fmt.Sprintf(format, args...)}
 	switch ev := ev.(type) {
 	case *message:
 		if ev != nil {
@@ -327,11 +575,26 @@ func (p *probe) fail(ev any, format string, args ...any) {
 	case error:
 		f.Evidence = ev.Error()
 	}
-	p.res.Findings = append(p.res.Findings, f)
+	p.res.add(f)
 	if p.res.Level == Must {
 		p.res.Status = Fail
 	} else {
 		p.res.Status = Warn
+	}
+}
+
+// add records a finding; one with the same message, found at other
+// revisions, gains the new ones and keeps its evidence.
+func (res *Result) add(f Finding) {
+	i := slices.IndexFunc(res.Findings, func(g Finding) bool { return g.Message == f.Message })
+	if i < 0 {
+		res.Findings = append(res.Findings, f)
+		return
+	}
+	for _, rev := range f.Revisions {
+		if !slices.Contains(res.Findings[i].Revisions, rev) {
+			res.Findings[i].Revisions = append(res.Findings[i].Revisions, rev)
+		}
 	}
 }
 
@@ -341,4 +604,49 @@ func (p *probe) skip(format string, args ...any) {
 		p.res.Status = Skip
 	}
 	p.res.Reason = fmt.Sprintf(format, args...)
+}
+
+// A verdict is a judgment that waits for the end of the run.
+type verdict struct {
+	id    string
+	state *revState
+	judge func(p *probe)
+}
+
+// settle leaves judge for the end of the run, once every connection is
+// closed and all it carried is in: the one moment at which a check knows
+// that an answer will not come, since answers may come in any order.
+// judge may record findings with p.fail, nothing else.
+func (p *probe) settle(judge func(p *probe)) {
+	p.pending = append(p.pending, verdict{p.res.ID, p.revState, judge})
+}
+
+// runVerdicts runs the verdicts left for the end of the run.
+func (r *run) runVerdicts() {
+	for _, v := range r.pending {
+		res := r.report.Result(v.id)
+		if res == nil || res.Status == NotRun || res.Status == Skip {
+			continue
+		}
+		v.judge(&probe{run: r, revState: v.state, res: res})
+	}
+}
+
+// stderrOf returns the end of the stderr of a session's process, or "".
+func stderrOf(s *session) string {
+	if s == nil {
+		return ""
+	}
+	if l, ok := s.link.(*stdioLink); ok {
+		return l.stderr.String()
+	}
+	return ""
+}
+
+// exitStatus says how a session's process ended.
+func exitStatus(s *session) string {
+	if l, ok := s.link.(*stdioLink); ok {
+		return l.exitStatus()
+	}
+	return "it closed the connection"
 }

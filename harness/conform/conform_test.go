@@ -81,7 +81,7 @@ func summary(rep *Report) string {
 		if r.Status == Fail || r.Status == Warn {
 			fmt.Fprintf(&b, "  %s %s\n", r.Status, r.ID)
 			for _, f := range r.Findings {
-				fmt.Fprintf(&b, "    %s: %s\n", f.Message, f.Evidence)
+				fmt.Fprintf(&b, "    at %s: %s: %s\n", strings.Join(f.Revisions, ", "), f.Message, f.Evidence)
 			}
 		}
 	}

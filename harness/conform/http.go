@@ -11,31 +11,38 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 )
 
 // httpLink speaks streamable HTTP: each frame is POSTed, and the answer,
-// a JSON body or an SSE stream, is read into frames.
+// a JSON body or an SSE stream, is read into frames. Every exchange has
+// a deadline: it is cut when the server sends nothing on it for timeout,
+// so a server that holds a POST open cannot hold the run.
 type httpLink struct {
-	url    string
-	client *http.Client
-	in     chan []byte
-	ctx    context.Context // ends the SSE streams on close
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	url     string
+	client  *http.Client
+	timeout time.Duration
+	in      chan []byte
+	ctx     context.Context // ends the exchanges on close
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 
 	mu        sync.Mutex
+	closed    bool
 	sessionID string
-	version   string // sent as MCP-Protocol-Version once negotiated
-	statuses  []int  // the HTTP status of every POST, in order
+	version   string            // sent as MCP-Protocol-Version once negotiated
+	statuses  []int             // the HTTP status of every POST, in order
+	cuts      map[string]string // why the exchange of a request was cut, by id key
 }
 
-func dialHTTP(url string, client *http.Client) *httpLink {
+func dialHTTP(url string, client *http.Client, timeout time.Duration) *httpLink {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &httpLink{url: url, client: client, in: make(chan []byte, 64), ctx: ctx, cancel: cancel}
+	return &httpLink{url: url, client: client, timeout: timeout, in: make(chan []byte, 64), ctx: ctx, cancel: cancel, cuts: map[string]string{}}
 }
 
-// header sets the headers every POST carries.
-func (l *httpLink) header(h http.Header, data []byte) {
+// header sets the headers every POST carries and returns the request's
+// id key, "" for a notification.
+func (l *httpLink) header(h http.Header, data []byte) string {
 	h.Set("Content-Type", "application/json")
 	h.Set("Accept", "application/json, text/event-stream")
 	l.mu.Lock()
@@ -48,48 +55,89 @@ func (l *httpLink) header(h http.Header, data []byte) {
 	}
 	// Revision 2026-07-28 routes on these headers; older servers ignore them.
 	var m struct {
-		Method string `json:"method"`
+		ID     json.RawMessage `json:"id"`
+		Method string          `json:"method"`
 		Params struct {
 			Name string `json:"name"`
 		} `json:"params"`
 	}
-	if json.Unmarshal(data, &m) == nil && m.Method != "" {
+	if json.Unmarshal(data, &m) != nil {
+		return ""
+	}
+	if m.Method != "" {
 		h.Set("Mcp-Method", m.Method)
 		if m.Params.Name != "" {
 			h.Set("Mcp-Name", m.Params.Name)
 		}
 	}
+	if len(m.ID) == 0 {
+		return ""
+	}
+	return idKey(m.ID)
 }
 
+// send POSTs one frame. It returns once the status is known; an SSE
+// stream is read on until it ends or its deadline passes. ctx bounds only
+// how long send waits for the status, since a server may hold the
+// headers until its answer is ready.
 func (l *httpLink) send(ctx context.Context, data []byte) error {
-	req, err := http.NewRequestWithContext(l.ctx, http.MethodPost, l.url, bytes.NewReader(data))
+	exCtx, cancel := context.WithCancel(l.ctx)
+	req, err := http.NewRequestWithContext(exCtx, http.MethodPost, l.url, bytes.NewReader(data))
 	if err != nil {
+		cancel()
 		return err
 	}
-	l.header(req.Header, data)
-	// The exchange lives as long as the link, since a server may hold the
-	// headers until its answer is ready; ctx bounds only how long send
-	// waits for them.
-	done := make(chan error, 1)
+	key := l.header(req.Header, data)
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		cancel()
+		return errClosed
+	}
 	l.wg.Add(1)
+	l.mu.Unlock()
+	// The deadline of the exchange; each message on its stream resets it.
+	idle := time.AfterFunc(l.timeout, cancel)
+	status := make(chan error, 1)
 	go func() {
 		defer l.wg.Done()
-		done <- l.exchange(req)
+		defer cancel()
+		err := l.exchange(req, idle, func(err error) { status <- err })
+		if !idle.Stop() && l.ctx.Err() == nil {
+			why := fmt.Sprintf("the server sent nothing on the HTTP exchange for %v, and the checker cut it", l.timeout)
+			if err != nil {
+				why += " (" + err.Error() + ")"
+			}
+			l.mu.Lock()
+			l.cuts[key] = why
+			l.mu.Unlock()
+		}
 	}()
 	select {
-	case err := <-done:
+	case err := <-status:
 		return err
 	case <-ctx.Done():
 		return fmt.Errorf("posting to %s: %w", l.url, ctx.Err())
 	}
 }
 
-// exchange performs one POST and delivers its answer to frames. The error
-// is returned as soon as the status is known; an SSE stream goes on.
-func (l *httpLink) exchange(req *http.Request) error {
+// cut says why the exchange of the request with this id key was cut.
+func (l *httpLink) cut(key string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.cuts[key]
+}
+
+// exchange performs one POST and delivers its answer to frames. It calls
+// status once, as soon as the outcome of the POST is known; an SSE stream
+// goes on, each message resetting idle, the exchange's deadline. The
+// error is the one given to status, or the one that ended the stream.
+func (l *httpLink) exchange(req *http.Request, idle *time.Timer, status func(error)) error {
 	resp, err := l.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("posting to %s: %w", l.url, err)
+		err = fmt.Errorf("posting to %s: %w", l.url, err)
+		status(err)
+		return err
 	}
 	defer resp.Body.Close()
 	l.mu.Lock()
@@ -100,21 +148,20 @@ func (l *httpLink) exchange(req *http.Request) error {
 	l.mu.Unlock()
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if ct == "text/event-stream" {
-		l.readSSE(resp.Body)
-		return nil
+		status(nil)
+		return l.readSSE(resp.Body, func() { idle.Reset(l.timeout) })
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("reading the answer of %s: %w", l.url, err)
-	}
-	if ct == "application/json" && len(bytes.TrimSpace(body)) > 0 {
+	switch {
+	case err != nil:
+		err = fmt.Errorf("reading the answer of %s: %w", l.url, err)
+	case ct == "application/json" && len(bytes.TrimSpace(body)) > 0:
 		l.push(body)
-		return nil
+	case resp.StatusCode >= 300:
+		err = &statusError{resp.StatusCode, evidence(body)}
 	}
-	if resp.StatusCode >= 300 {
-		return &statusError{resp.StatusCode, evidence(body)}
-	}
-	return nil
+	status(err)
+	return err
 }
 
 // statusError is an HTTP answer that carried no JSON-RPC message.
@@ -125,7 +172,8 @@ type statusError struct {
 
 func (e *statusError) Error() string { return fmt.Sprintf("HTTP %d: %s", e.code, e.body) }
 
-func (l *httpLink) readSSE(body io.Reader) {
+// readSSE delivers each event of an SSE stream, calling got after each.
+func (l *httpLink) readSSE(body io.Reader, got func()) error {
 	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 64*1024), 64<<20)
 	var data []string
@@ -136,6 +184,7 @@ func (l *httpLink) readSSE(body io.Reader) {
 			if len(data) > 0 {
 				l.push([]byte(strings.Join(data, "\n")))
 				data = nil
+				got()
 			}
 		case strings.HasPrefix(line, "data:"):
 			data = append(data, strings.TrimPrefix(strings.TrimPrefix(line, "data:"), " "))
@@ -144,6 +193,7 @@ func (l *httpLink) readSSE(body io.Reader) {
 	if len(data) > 0 {
 		l.push([]byte(strings.Join(data, "\n")))
 	}
+	return sc.Err()
 }
 
 func (l *httpLink) push(data []byte) {
@@ -167,11 +217,18 @@ func (l *httpLink) session() string {
 	return l.sessionID
 }
 
-// close ends the session with DELETE, as a polite client does, and stops
-// the streams.
+// close ends the session with DELETE, as a polite client does, stops
+// the streams and closes frames.
 func (l *httpLink) close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	l.mu.Unlock()
 	if id := l.session(); id != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), defaultTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
 		req, err := http.NewRequestWithContext(ctx, http.MethodDelete, l.url, nil)
 		if err == nil {
 			req.Header.Set("Mcp-Session-Id", id)
@@ -183,5 +240,6 @@ func (l *httpLink) close() error {
 	}
 	l.cancel()
 	l.wg.Wait()
+	close(l.in)
 	return nil
 }
