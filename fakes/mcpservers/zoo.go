@@ -12,6 +12,7 @@ package mcpservers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -32,11 +33,18 @@ type Defect struct {
 	// Doc says what the server does wrong.
 	Doc string
 
-	server func() *mcp.Server                  // nil means the correct server
-	wrap   func(mcp.Connection) mcp.Connection // nil means none
-	stdout string                              // printed on stdout before serving
-	hang   bool                                // keeps running after stdin closes
-	http   func(http.Handler) http.Handler
+	// Exits says the server exits during a run: during Check, or at its
+	// start when Check is empty, so that nothing can be checked.
+	Exits bool
+
+	server    func() *mcp.Server                  // nil means the correct server
+	wrap      func(mcp.Connection) mcp.Connection // nil means none
+	stdout    string                              // printed on stdout before serving
+	hang      bool                                // keeps running after stdin closes
+	http      func(http.Handler) http.Handler
+	stateless bool   // serves HTTP without sessions
+	crashOn   string // exits when it reads a request for this method
+	startErr  string // exits with this error before serving
 }
 
 // Correct names the server with no defect.
@@ -54,7 +62,11 @@ func Defects() []Defect {
 		{Name: "bad-input-schema", Check: "tools-input-schema", Doc: "a tool's inputSchema is not of type object", server: badInputSchema},
 		{Name: "unknown-tool-result", Check: "tools-unknown", Doc: "an unknown tool gets an isError result, not an error", wrap: unknownToolResult},
 		{Name: "hangs-on-close", Check: "lifecycle-stdin-close", Doc: "keeps running after stdin closes", hang: true},
-		{Name: "any-session", Check: "http-session", HTTP: true, Doc: "accepts any session id over HTTP", http: anySession},
+		{Name: "any-session", Check: "http-session", HTTP: true, Doc: "accepts any session id over HTTP", http: anySession, stateless: true},
+		{Name: "crashes", Check: "logging-set-level", Exits: true, Doc: "exits when asked to set its logging level", crashOn: "logging/setLevel"},
+		{Name: "fails-to-start", Exits: true, Doc: "exits at its start, saying why on stderr", startErr: "cannot start: no configuration in $ZOO_CONFIG"},
+		{Name: "holds-post", Check: "resources", HTTP: true, Doc: "holds the POST of resources/templates/list open and never answers", http: holdPost("resources/templates/list", false)},
+		{Name: "holds-stream", Check: "resources", HTTP: true, Doc: "opens an SSE stream for resources/templates/list and never answers on it", http: holdPost("resources/templates/list", true)},
 	}
 }
 
@@ -76,8 +88,12 @@ func (d Defect) newServer() *mcp.Server {
 }
 
 // ServeStdio serves the defect's server on stdin and stdout until stdin
-// closes (or forever, for hangs-on-close).
+// closes (or forever, for hangs-on-close). For a defect that Exits, the
+// error says why, for the caller to print on stderr before it exits.
 func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
+	if d.startErr != "" {
+		return errors.New(d.startErr)
+	}
 	if d.stdout != "" {
 		io.WriteString(stdout, d.stdout)
 	}
@@ -91,10 +107,17 @@ func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 	if d.Name == "ignores-cancel" {
 		wrap = d.wrap
 	}
+	var crashed crash
+	if d.crashOn != "" {
+		wrap = chain(crashed.on(d.crashOn), wrap)
+	}
 	t = &wrapped{Transport: t, wrap: wrap}
 	err := d.newServer().Run(ctx, t)
 	if d.hang {
 		<-ctx.Done()
+	}
+	if err := crashed.err(); err != nil {
+		return err
 	}
 	return err
 }
@@ -103,7 +126,7 @@ func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 func (d Defect) Handler() http.Handler {
 	s := d.newServer()
 	var h http.Handler = mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, &mcp.StreamableHTTPOptions{
-		Stateless: d.http != nil,
+		Stateless: d.stateless,
 		// Refuse foreign origins, against DNS rebinding.
 		CrossOriginProtection: http.NewCrossOriginProtection(),
 	})

@@ -9,10 +9,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/owulveryck/gomcptest/harness/target"
@@ -112,7 +114,7 @@ func (r *run) checkAll(ctx context.Context) error {
 			err = fmt.Errorf("%w: %s: %w", ErrUnreachable, r.tgt, err)
 		}
 		for _, c := range all {
-			r.report.Results = append(r.report.Results, notRun(c, "the server could not be checked: "+err.Error()))
+			r.report.Results = append(r.report.Results, notRun(c, "the server could not be checked"))
 		}
 		return err
 	}
@@ -122,7 +124,7 @@ func (r *run) checkAll(ctx context.Context) error {
 			stop = fmt.Errorf("checking %s: %w", r.tgt, ctx.Err())
 		}
 		if stop != nil {
-			r.report.Results = append(r.report.Results, notRun(c, "the run ended before it: "+ctx.Err().Error()))
+			r.report.Results = append(r.report.Results, notRun(c, "the run ended before it"))
 			continue
 		}
 		r.report.Results = append(r.report.Results, r.runCheck(ctx, c))
@@ -142,7 +144,23 @@ func (r *run) checkAll(ctx context.Context) error {
 	if r.report.Stderr == "" && r.report.Failed() {
 		r.report.Stderr = stderrOf(r.primary.main)
 	}
+	r.report.Revisions = r.ranAt()
 	return stop
+}
+
+// ranAt returns the revisions at which some check ran, in the order of
+// the main sessions, or the main revision if none.
+func (r *run) ranAt() []string {
+	var revs []string
+	for _, v := range r.states {
+		if slices.ContainsFunc(r.report.Results, func(res Result) bool { return slices.Contains(res.Revisions, v.rev) }) {
+			revs = append(revs, v.rev)
+		}
+	}
+	if len(revs) == 0 {
+		return []string{r.primary.rev}
+	}
+	return revs
 }
 
 // A check is one rule of the specification and the probe that tests it.
@@ -384,7 +402,7 @@ func (r *run) connect(ctx context.Context) error {
 		h := r.hellos[rev]
 		switch {
 		case h.err != nil:
-			first = cmp.Or(first, h.err)
+			first = cmp.Or(first, exitedBefore(h))
 			r.report.Stderr = cmp.Or(r.report.Stderr, stderrOf(h.s))
 			continue
 		case !slices.Contains(revs, h.res.ProtocolVersion):
@@ -414,6 +432,20 @@ func (r *run) connect(ctx context.Context) error {
 		r.report.Server.Name, r.report.Server.Version = res.ServerInfo.Name, res.ServerInfo.Version
 	}
 	return nil
+}
+
+// exitedBefore says that the server exited before it answered, when it
+// did, rather than how writing to it failed then.
+func exitedBefore(h *hello) error {
+	if h.s == nil {
+		return h.err
+	}
+	l, ok := h.s.link.(*stdioLink)
+	gone := h.s.exited() || errors.Is(h.err, os.ErrClosed) || errors.Is(h.err, syscall.EPIPE)
+	if ok && gone && l.waitExit(l.grace) {
+		return fmt.Errorf("the server exited (%s) before it answered the handshake", l.exitStatus())
+	}
+	return h.err
 }
 
 // mainRevisions are the revisions whose hellos may be main sessions, in
@@ -474,18 +506,19 @@ func (r *run) runCheck(ctx context.Context, c check) (res Result) {
 	}
 	start := time.Now()
 	defer func() { res.Duration = time.Since(start) }()
-	var skips, gone []string
+	var skips []string
+	var gone []*revState
 	for _, v := range states {
 		switch {
 		case !applies(c, v.rev):
 			continue
 		case v.gone != "" && !wholeServer(c):
-			gone = append(gone, v.rev+": "+v.gone)
+			gone = append(gone, v)
 			continue
 		}
 		sub := r.probeAt(ctx, c, v)
 		if ctx.Err() != nil {
-			return notRun(c, "the run ended during it: "+ctx.Err().Error())
+			return notRun(c, "the run ended during it")
 		}
 		if sub.Status == Skip {
 			skips = append(skips, sub.Reason)
@@ -499,9 +532,10 @@ func (r *run) runCheck(ctx context.Context, c check) (res Result) {
 			res.Status = sub.Status
 		}
 		if v.main.exited() && v.gone == "" {
-			v.gone = fmt.Sprintf("its server exited during %s (%s)", c.id, exitStatus(v.main))
-			r.exited = cmp.Or(r.exited, fmt.Sprintf("at %s, %s", v.rev, v.gone))
-			res.add(Finding{Revisions: []string{v.rev}, Message: "the server exited during this check: " + exitStatus(v.main), Evidence: stderrOf(v.main)})
+			status := exitStatus(v.main)
+			v.gone = fmt.Sprintf("the server exited during %s (%s)", c.id, status)
+			r.exited = cmp.Or(r.exited, fmt.Sprintf("at %s, during %s (%s)", v.rev, c.id, status))
+			res.add(Finding{Revisions: []string{v.rev}, Message: "the server exited during this check: " + status, Evidence: strings.TrimSpace(stderrOf(v.main))})
 			res.Status = Fail
 			r.report.Stderr = cmp.Or(r.report.Stderr, stderrOf(v.main))
 		}
@@ -511,16 +545,33 @@ func (r *run) runCheck(ctx context.Context, c check) (res Result) {
 	case len(skips) > 0:
 		res.Reason = strings.Join(slices.Compact(skips), "; ")
 	case len(gone) > 0:
-		res.Status, res.Reason = NotRun, "not run at "+strings.Join(gone, "; ")
+		res.Status, res.Reason = NotRun, notRunAt(gone)
 	case c.revisions == nil:
 		res.Reason = fmt.Sprintf("applies to the revisions with initialize, not %s", strings.Join(r.report.Revisions, ", "))
 	default:
 		res.Reason = fmt.Sprintf("applies to revisions %v, not %s", c.revisions, strings.Join(r.report.Revisions, ", "))
 	}
 	if len(res.Revisions) > 0 && len(gone) > 0 {
-		res.Reason = "not run at " + strings.Join(gone, "; ")
+		res.Reason = notRunAt(gone)
 	}
 	return res
+}
+
+// notRunAt says at which revisions a check could not run, and why.
+func notRunAt(gone []*revState) string {
+	var whys []string
+	revs := map[string][]string{}
+	for _, v := range gone {
+		if revs[v.gone] == nil {
+			whys = append(whys, v.gone)
+		}
+		revs[v.gone] = append(revs[v.gone], v.rev)
+	}
+	var parts []string
+	for _, why := range whys {
+		parts = append(parts, fmt.Sprintf("at %s, %s", strings.Join(revs[why], ", "), why))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // probeAt runs the check's probe on one main session.
@@ -643,10 +694,15 @@ func stderrOf(s *session) string {
 	return ""
 }
 
-// exitStatus says how a session's process ended.
+// exitStatus says how a session's process ended, once its output has:
+// it exits soon after, or is said to have closed its stdout.
 func exitStatus(s *session) string {
-	if l, ok := s.link.(*stdioLink); ok {
-		return l.exitStatus()
+	l, ok := s.link.(*stdioLink)
+	if !ok {
+		return "it closed the connection"
 	}
-	return "it closed the connection"
+	if !l.waitExit(l.grace) {
+		return "it closed its stdout"
+	}
+	return l.exitStatus()
 }

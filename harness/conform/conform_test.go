@@ -2,6 +2,7 @@ package conform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -27,7 +28,10 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
 		}
-		d.ServeStdio(context.Background(), os.Stdout)
+		if err := d.ServeStdio(context.Background(), os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "zoo: %v\n", err)
+			os.Exit(1)
+		}
 		os.Exit(0)
 	}
 	os.Exit(buildAndRun(m))
@@ -89,13 +93,24 @@ func summary(rep *Report) string {
 }
 
 // TestZoo proves the checker finds each defect of the zoo under the check
-// id that names it, and fails no MUST check of the correct server.
+// id that names it, and fails no MUST check of the correct server. A
+// server that exits ends the run early, with the report so far.
 func TestZoo(t *testing.T) {
 	opts := &Options{CallTools: true, Timeout: 500 * time.Millisecond, Samples: 3}
 	for _, d := range mcpservers.Defects() {
 		t.Run(d.Name, func(t *testing.T) {
 			rep, err := Check(t.Context(), zooTarget(t, d), opts)
-			if err != nil {
+			switch {
+			case d.Exits && d.Check == "":
+				if !errors.Is(err, ErrUnreachable) {
+					t.Fatalf("Check = %v, want %v", err, ErrUnreachable)
+				}
+				return
+			case d.Exits:
+				if !errors.Is(err, ErrExited) {
+					t.Fatalf("Check = %v, want %v", err, ErrExited)
+				}
+			case err != nil:
 				t.Fatal(err)
 			}
 			if d.Name == mcpservers.Correct {

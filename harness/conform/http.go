@@ -33,11 +33,12 @@ type httpLink struct {
 	version   string            // sent as MCP-Protocol-Version once negotiated
 	statuses  []int             // the HTTP status of every POST, in order
 	cuts      map[string]string // why the exchange of a request was cut, by id key
+	open      map[string]int    // the exchanges in flight, by id key
 }
 
 func dialHTTP(url string, client *http.Client, timeout time.Duration) *httpLink {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &httpLink{url: url, client: client, timeout: timeout, in: make(chan []byte, 64), ctx: ctx, cancel: cancel, cuts: map[string]string{}}
+	return &httpLink{url: url, client: client, timeout: timeout, in: make(chan []byte, 64), ctx: ctx, cancel: cancel, cuts: map[string]string{}, open: map[string]int{}}
 }
 
 // header sets the headers every POST carries and returns the request's
@@ -95,23 +96,34 @@ func (l *httpLink) send(ctx context.Context, data []byte) error {
 		return errClosed
 	}
 	l.wg.Add(1)
+	l.open[key]++
 	l.mu.Unlock()
 	// The deadline of the exchange; each message on its stream resets it.
-	idle := time.AfterFunc(l.timeout, cancel)
+	idle := time.AfterFunc(l.timeout, func() {
+		l.mu.Lock()
+		l.cuts[key] = l.cutWhy()
+		l.mu.Unlock()
+		cancel()
+	})
 	status := make(chan error, 1)
 	go func() {
 		defer l.wg.Done()
 		defer cancel()
-		err := l.exchange(req, idle, func(err error) { status <- err })
-		if !idle.Stop() && l.ctx.Err() == nil {
-			why := fmt.Sprintf("the server sent nothing on the HTTP exchange for %v, and the checker cut it", l.timeout)
-			if err != nil {
-				why += " (" + err.Error() + ")"
-			}
+		defer idle.Stop()
+		defer func() {
 			l.mu.Lock()
-			l.cuts[key] = why
+			l.open[key]--
 			l.mu.Unlock()
-		}
+		}()
+		l.exchange(req, idle, func(err error) {
+			l.mu.Lock()
+			why := l.cuts[key]
+			l.mu.Unlock()
+			if err != nil && why != "" {
+				err = fmt.Errorf("posting to %s: %s", l.url, why)
+			}
+			status <- err
+		})
 	}()
 	select {
 	case err := <-status:
@@ -121,23 +133,33 @@ func (l *httpLink) send(ctx context.Context, data []byte) error {
 	}
 }
 
-// cut says why the exchange of the request with this id key was cut.
+// cut says why the exchange of the request with this id key was cut, or
+// that it is still open.
 func (l *httpLink) cut(key string) string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.cuts[key]
+	if why := l.cuts[key]; why != "" {
+		return why
+	}
+	if l.open[key] > 0 {
+		// Its deadline is passing too: it is being cut.
+		return l.cutWhy()
+	}
+	return ""
+}
+
+func (l *httpLink) cutWhy() string {
+	return fmt.Sprintf("the server sent nothing on the HTTP exchange for %v, and the checker cut it", l.timeout)
 }
 
 // exchange performs one POST and delivers its answer to frames. It calls
 // status once, as soon as the outcome of the POST is known; an SSE stream
-// goes on, each message resetting idle, the exchange's deadline. The
-// error is the one given to status, or the one that ended the stream.
-func (l *httpLink) exchange(req *http.Request, idle *time.Timer, status func(error)) error {
+// goes on, each message resetting idle, the exchange's deadline.
+func (l *httpLink) exchange(req *http.Request, idle *time.Timer, status func(error)) {
 	resp, err := l.client.Do(req)
 	if err != nil {
-		err = fmt.Errorf("posting to %s: %w", l.url, err)
-		status(err)
-		return err
+		status(fmt.Errorf("posting to %s: %w", l.url, err))
+		return
 	}
 	defer resp.Body.Close()
 	l.mu.Lock()
@@ -149,7 +171,8 @@ func (l *httpLink) exchange(req *http.Request, idle *time.Timer, status func(err
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if ct == "text/event-stream" {
 		status(nil)
-		return l.readSSE(resp.Body, func() { idle.Reset(l.timeout) })
+		l.readSSE(resp.Body, func() { idle.Reset(l.timeout) })
+		return
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	switch {
@@ -161,7 +184,6 @@ func (l *httpLink) exchange(req *http.Request, idle *time.Timer, status func(err
 		err = &statusError{resp.StatusCode, evidence(body)}
 	}
 	status(err)
-	return err
 }
 
 // statusError is an HTTP answer that carried no JSON-RPC message.
@@ -173,7 +195,7 @@ type statusError struct {
 func (e *statusError) Error() string { return fmt.Sprintf("HTTP %d: %s", e.code, e.body) }
 
 // readSSE delivers each event of an SSE stream, calling got after each.
-func (l *httpLink) readSSE(body io.Reader, got func()) error {
+func (l *httpLink) readSSE(body io.Reader, got func()) {
 	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 64*1024), 64<<20)
 	var data []string
@@ -193,7 +215,6 @@ func (l *httpLink) readSSE(body io.Reader, got func()) error {
 	if len(data) > 0 {
 		l.push([]byte(strings.Join(data, "\n")))
 	}
-	return sc.Err()
 }
 
 func (l *httpLink) push(data []byte) {

@@ -38,8 +38,8 @@ type session struct {
 	strays  []*message          // answers with an id that no request of ours had
 	batches [][]*message        // frames that were batches
 	noise   [][]byte            // frames that were not JSON-RPC
-	closed  bool // the server's output ended
-	closing bool // we closed the session
+	closed  bool                // the server's output ended
+	closing bool                // we closed the session
 
 	once   sync.Once
 	ended  chan struct{} // closed when the output has ended and been read

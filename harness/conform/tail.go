@@ -20,21 +20,32 @@ type tail struct {
 
 	mu      sync.Mutex
 	buf     []byte
-	lines   int // newlines in buf: complete lines, besides a last partial one
+	lines   int // newlines in buf
 	dropped int // bytes dropped from the front
 }
 
 func newTail(maxBytes, maxLines int) *tail { return &tail{maxBytes: maxBytes, maxLines: maxLines} }
 
 func (t *tail) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.buf = append(t.buf, p...)
 	t.lines += bytes.Count(p, []byte{'\n'})
 	cut := max(len(t.buf)-t.maxBytes, 0)
 	t.lines -= bytes.Count(t.buf[:cut], []byte{'\n'})
-	for t.lines > t.maxLines {
-		cut += bytes.IndexByte(t.buf[cut:], '\n') + 1
+	partial := 0 // a last line without its newline counts too
+	if t.buf[len(t.buf)-1] != '\n' {
+		partial = 1
+	}
+	for t.lines+partial > t.maxLines {
+		i := bytes.IndexByte(t.buf[cut:], '\n')
+		if i < 0 {
+			break
+		}
+		cut += i + 1
 		t.lines--
 	}
 	if cut > 0 {

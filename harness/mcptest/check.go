@@ -186,7 +186,9 @@ func printText(w io.Writer, rep *conform.Report) error {
 	if rep.Error != "" {
 		fmt.Fprintf(w, "incomplete: %s\n", rep.Error)
 	}
-	printTiming(w, rep.Timing)
+	if rep.Timing.Startup > 0 {
+		printTiming(w, rep.Timing)
+	}
 	if rep.Stderr != "" {
 		fmt.Fprintln(w, "stderr of the server (its end):")
 		for line := range strings.Lines(rep.Stderr) {
