@@ -28,7 +28,8 @@ const (
 // Options configures [Check]. A nil *Options means the defaults.
 type Options struct {
 	// Revision is the protocol revision of the main session; empty means
-	// the newest that the server accepts through initialize.
+	// every revision the server claims, the main one being the newest
+	// with initialize.
 	Revision string
 	// Only and Skip select checks by id; entries are path.Match patterns
 	// ("tools-*"). Empty Only means every check.
@@ -39,7 +40,9 @@ type Options struct {
 	// level: calling a tool may change the user's machine.
 	CallTools  bool
 	AllowTools []string
-	// Timeout bounds each exchange; zero means 5s.
+	// Timeout bounds each exchange: the wait for an answer, the time an
+	// HTTP exchange may go without a message, a process's grace period
+	// to exit once its stdin is closed. Zero means 5s.
 	Timeout time.Duration
 	// Samples is how many pings the timing measures; zero means 20.
 	Samples int

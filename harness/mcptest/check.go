@@ -29,7 +29,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	f.register(fs)
 	fs.StringVar(&format, "format", "text", "print the report as `FORMAT`: text, json, junit or markdown")
 	fs.StringVar(&baseline, "baseline", "", "known failures, one check id a line, in `FILE`: they do not fail the run, but an entry that passes does")
-	fs.StringVar(&opts.Revision, "revision", "", "protocol `REVISION` of the main session (default: the newest the server accepts)")
+	fs.StringVar(&opts.Revision, "revision", "", "run the main session at protocol `REVISION` only (default: at every revision the server claims)")
 	fs.Var(&only, "only", "run only the checks matching `ID` (a pattern, repeatable)")
 	fs.Var(&skip, "skip", "skip the checks matching `ID` (a pattern, repeatable)")
 	fs.BoolVar(&opts.CallTools, "call-tools", false, "call every tool with generated arguments (tools may change your machine)")
