@@ -43,8 +43,9 @@ type Defect struct {
 	hang      bool                                // keeps running after stdin closes
 	http      func(http.Handler) http.Handler
 	stateless bool   // serves HTTP without sessions
-	crashOn   string // exits when it reads a request for this method
-	startErr  string // exits with this error before serving
+	crashOn   string        // exits when it reads a request for this method
+	startErr  string        // exits with this error before serving
+	boot      time.Duration // how long it takes to start serving
 }
 
 // Correct names the server with no defect.
@@ -66,6 +67,7 @@ func Defects() []Defect {
 		{Name: "crashes", Check: "logging-set-level", Exits: true, Doc: "exits when asked to set its logging level", crashOn: "logging/setLevel"},
 		{Name: "fails-to-start", Exits: true, Doc: "exits at its start, saying why on stderr", startErr: "cannot start: no configuration in $ZOO_CONFIG"},
 		{Name: "holds-post", Check: "resources", HTTP: true, Doc: "holds the POST of resources/templates/list open and never answers", http: holdPost("resources/templates/list", false)},
+		{Name: "slow-start", Doc: "the correct server, serving 200 ms after it starts, as a Node.js server does", boot: 200 * time.Millisecond},
 		{Name: "holds-stream", Check: "resources", HTTP: true, Doc: "opens an SSE stream for resources/templates/list and never answers on it", http: holdPost("resources/templates/list", true)},
 	}
 }
@@ -93,6 +95,15 @@ func (d Defect) newServer() *mcp.Server {
 func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 	if d.startErr != "" {
 		return errors.New(d.startErr)
+	}
+	if d.boot > 0 {
+		t := time.NewTimer(d.boot)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	if d.stdout != "" {
 		io.WriteString(stdout, d.stdout)

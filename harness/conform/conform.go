@@ -294,6 +294,9 @@ func (r *run) closeAll() {
 			for range l.in {
 			}
 		}()
+		// A spare was never spoken to: it need not end gracefully, and
+		// one still booting should stop taking the CPU.
+		l.cmd.Process.Kill()
 		wg.Go(func() { l.close() })
 	}
 	for _, s := range sessions {
