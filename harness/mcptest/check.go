@@ -42,8 +42,15 @@ says pass, fail (a MUST rule is broken), warn (a SHOULD rule) or skip.
 Tools are called with generated arguments only when allowed (--call-tools
 or --allow-tool): otherwise they are probed with invalid arguments only.
 
+The checks that use the main session run at every revision the server
+claims, unless --revision names one. The report is printed even when the
+run ends early (the server cannot start or exits, --timeout passes), with
+the checks it could not run and why; the JSON form is described in
+harness/conform/REPORT.md.
+
 Exit status: 0 when every MUST check passes, 1 when one fails (or a
-baseline entry is stale), 2 when the server could not be run.
+baseline entry is stale), 2 when the server could not be run or the run
+ended before a verdict.
 `)
 	positional, command, err := parse(fs, args)
 	if err != nil {
