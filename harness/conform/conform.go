@@ -60,9 +60,10 @@ var ErrUnreachable = errors.New("target unreachable")
 // fails, and the checks after it at that revision are [NotRun].
 var ErrExited = errors.New("the server exited during the run")
 
-// Check runs the checks on the target and returns every finding. It
-// always returns the report, complete or not; the error says why it is
-// not: the target could not be run (it wraps [ErrUnreachable]), its
+// Check runs the checks on the target and returns every finding. Unless
+// the target or the options are invalid, it returns the report, complete
+// or not; the error says why it is not: the target could not be run (it
+// wraps [ErrUnreachable]), its
 // server exited ([ErrExited]), or ctx ended. The checks that could not
 // run are [NotRun], with the reason. A broken server gives findings, not
 // an error. Every exchange has a deadline, so a server that hangs cannot
@@ -433,7 +434,11 @@ func (r *run) connect(ctx context.Context) error {
 	for _, v := range r.states {
 		r.report.Revisions = append(r.report.Revisions, v.rev)
 	}
-	r.report.Timing.Startup = r.hellos[mains[slices.IndexFunc(mains, func(rev string) bool { return r.hellos[rev].s == r.primary.main })]].took
+	for _, h := range r.hellos {
+		if h.s == r.primary.main {
+			r.report.Timing.Startup = h.took
+		}
+	}
 	if res := r.primary.init; res.ServerInfo != nil {
 		r.report.Server.Name, r.report.Server.Version = res.ServerInfo.Name, res.ServerInfo.Version
 	}
@@ -477,13 +482,14 @@ func wholeServer(c check) bool { return slices.Contains(serverChecks(), c.id) }
 // applies says whether a check applies at a revision: one of those it
 // names, or, when it names none, any revision with initialize. The
 // stateless revision took ping, logging/setLevel and more away, so a
-// check runs there only if it says so.
-func applies(c check, rev string) bool {
+// check runs there only if it says so. A check that judges the server as
+// a whole applies when the server claims one of its revisions.
+func (r *run) applies(c check, rev string) bool {
 	switch {
+	case wholeServer(c):
+		return c.revisions == nil || slices.ContainsFunc(c.revisions, func(rev string) bool { return slices.Contains(r.report.Server.Revisions, rev) })
 	case c.revisions != nil:
 		return slices.Contains(c.revisions, rev)
-	case wholeServer(c):
-		return true
 	}
 	return legacy(rev)
 }
@@ -516,7 +522,7 @@ func (r *run) runCheck(ctx context.Context, c check) (res Result) {
 	var gone []*revState
 	for _, v := range states {
 		switch {
-		case !applies(c, v.rev):
+		case !r.applies(c, v.rev):
 			continue
 		case v.gone != "" && !wholeServer(c):
 			gone = append(gone, v)
@@ -537,15 +543,8 @@ func (r *run) runCheck(ctx context.Context, c check) (res Result) {
 		if res.Status == Skip || severity(sub.Status) > severity(res.Status) {
 			res.Status = sub.Status
 		}
-		if v.main.exited() && v.gone == "" {
-			status := exitStatus(v.main)
-			v.gone = fmt.Sprintf("the server exited during %s (%s)", c.id, status)
-			r.exited = cmp.Or(r.exited, fmt.Sprintf("at %s, during %s (%s)", v.rev, c.id, status))
-			res.add(Finding{Revisions: []string{v.rev}, Message: "the server exited during this check: " + status, Evidence: strings.TrimSpace(stderrOf(v.main))})
-			res.Status = Fail
-			r.report.Stderr = cmp.Or(r.report.Stderr, stderrOf(v.main))
-		}
 	}
+	r.noteExits(c, &res)
 	switch {
 	case len(res.Revisions) > 0:
 	case len(skips) > 0:
@@ -561,6 +560,25 @@ func (r *run) runCheck(ctx context.Context, c check) (res Result) {
 		res.Reason = notRunAt(gone)
 	}
 	return res
+}
+
+// noteExits looks for main sessions whose server exited during the
+// check: the checks after it do not run there, and the check fails at
+// the revisions it ran at, since nothing a client sends may kill a server.
+func (r *run) noteExits(c check, res *Result) {
+	for _, v := range r.states {
+		if v.gone != "" || !v.main.exited() {
+			continue
+		}
+		status := exitStatus(v.main)
+		v.gone = fmt.Sprintf("the server exited during %s (%s)", c.id, status)
+		r.exited = cmp.Or(r.exited, fmt.Sprintf("at %s, during %s (%s)", v.rev, c.id, status))
+		r.report.Stderr = cmp.Or(r.report.Stderr, stderrOf(v.main))
+		if slices.Contains(res.Revisions, v.rev) {
+			res.add(Finding{Revisions: []string{v.rev}, Message: "the server exited during this check: " + status, Evidence: strings.TrimSpace(stderrOf(v.main))})
+			res.Status = Fail
+		}
+	}
 }
 
 // notRunAt says at which revisions a check could not run, and why.

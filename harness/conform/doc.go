@@ -30,7 +30,7 @@
 // order, what has not come by then is judged at the end of the run, once
 // every connection is closed and all it carried is in.
 //
-// [Check] always returns the report, complete or not. A run that ends
+// [Check] returns the report, complete or not. A run that ends
 // early (the target cannot be run, a main session's server exits, ctx
 // ends) returns the report so far with the error; the checks it kept
 // from running are [NotRun], with the reason. The report keeps the end of
