@@ -12,6 +12,7 @@ package mcpservers
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -38,6 +39,10 @@ type Defect struct {
 	// see the defect (conform.Options.ClientCaps).
 	ClientCaps []string
 
+	// Exits says the server exits during a run: during Check, or at its
+	// start when Check is empty, so that nothing can be checked.
+	Exits bool
+
 	server func() *mcp.Server                  // nil means the correct server
 	wrap   func(mcp.Connection) mcp.Connection // nil means none
 	stdout string                              // printed on stdout before serving
@@ -59,6 +64,9 @@ type Defect struct {
 	// laxTasks answers tasks/get of an unknown task with a task.
 	laxTasks bool
 	rawOut   func(line []byte) []byte // rewrites each line the server prints, over stdio
+	crashOn  string                   // exits when it reads a request for this method
+	startErr string                   // exits with this error before serving
+	boot     time.Duration            // how long it takes to start serving
 }
 
 // Correct names the server with no defect.
@@ -90,6 +98,11 @@ func Defects() []Defect {
 		{Name: "cancel-race", Doc: "a call completes just as its cancellation arrives", wrap: raceCancel, ownCancel: true},
 		{Name: "strict-prompt", Doc: "its prompt refuses an argument value it does not know", server: strictPrompt},
 		{Name: "legacy-http", HTTP: true, Doc: "claims no 2026-07-28: server/discover gets HTTP 400 with no id, as before initialize", http: refuseDiscover},
+		{Name: "crashes", Check: "logging-set-level", Exits: true, Doc: "exits when asked to set its logging level", crashOn: "logging/setLevel"},
+		{Name: "fails-to-start", Exits: true, Doc: "exits at its start, saying why on stderr", startErr: "cannot start: no configuration in $ZOO_CONFIG"},
+		{Name: "holds-post", Check: "resources", HTTP: true, Doc: "holds the POST of resources/templates/list open and never answers", http: holdPost("resources/templates/list", false)},
+		{Name: "slow-start", Doc: "the correct server, serving 200 ms after it starts, as a Node.js server does", boot: 200 * time.Millisecond},
+		{Name: "holds-stream", Check: "resources", HTTP: true, Doc: "opens an SSE stream for resources/templates/list and never answers on it", http: holdPost("resources/templates/list", true)},
 	}, moreDefects()...)
 }
 
@@ -115,8 +128,21 @@ func (d Defect) newServer() *mcp.Server {
 }
 
 // ServeStdio serves the defect's server on stdin and stdout until stdin
-// closes (or forever, for hangs-on-close).
+// closes (or forever, for hangs-on-close). For a defect that Exits, the
+// error says why, for the caller to print on stderr before it exits.
 func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
+	if d.startErr != "" {
+		return errors.New(d.startErr)
+	}
+	if d.boot > 0 {
+		t := time.NewTimer(d.boot)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	if d.stdout != "" {
 		io.WriteString(stdout, d.stdout)
 	}
@@ -134,10 +160,17 @@ func (d Defect) ServeStdio(ctx context.Context, stdout io.Writer) error {
 	if d.wrap != nil {
 		wrap = chain(d.wrap, wrap)
 	}
+	var crashed crash
+	if d.crashOn != "" {
+		wrap = chain(crashed.on(d.crashOn), wrap)
+	}
 	t = &wrapped{Transport: t, wrap: wrap}
 	err := d.newServer().Run(ctx, t)
 	if d.hang {
 		<-ctx.Done()
+	}
+	if err := crashed.err(); err != nil {
+		return err
 	}
 	return err
 }

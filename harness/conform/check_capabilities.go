@@ -104,7 +104,7 @@ func checkServerCapabilities(ctx context.Context, p *probe) {
 		if !slices.Contains(known, name) {
 			continue // the set is open: a server may add its own
 		}
-		if err := capabilityError(name, raw, p.report.Revision); err != nil {
+		if err := capabilityError(name, raw, p.rev); err != nil {
 			p.fail(string(raw), "capabilities: %v", err)
 		}
 	}

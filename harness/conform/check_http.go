@@ -36,7 +36,7 @@ func (r *run) do(ctx context.Context, method, body string, header map[string]str
 // httpSession opens a fresh initialized session and returns its id, or
 // skips when the server keeps no sessions.
 func (p *probe) httpSession(ctx context.Context) (*session, string) {
-	s, _, m, err := p.handshake(ctx, p.report.Revision)
+	s, _, m, err := p.handshake(ctx, p.rev)
 	if err != nil {
 		p.fail(evOr(m, err), "handshake: %v", err)
 		if s != nil {
@@ -71,7 +71,7 @@ func checkHTTPSession(ctx context.Context, p *probe) {
 	}
 	defer s.close()
 	with := func(id string) map[string]string {
-		return map[string]string{"Mcp-Session-Id": id, "Mcp-Protocol-Version": p.report.Revision}
+		return map[string]string{"Mcp-Session-Id": id, "Mcp-Protocol-Version": p.rev}
 	}
 	p.expectStatus(ctx, "a request with an unknown session id", http.MethodPost, pingBody, with("conform-unknown-session"), http.StatusNotFound)
 	code, ev, err := p.do(ctx, http.MethodDelete, "", with(id))
@@ -97,7 +97,7 @@ func checkHTTPSessionRequired(ctx context.Context, p *probe) {
 	}
 	defer s.close()
 	const what = "a request without Mcp-Session-Id"
-	code, ev, err := p.do(ctx, http.MethodPost, pingBody, map[string]string{"Mcp-Protocol-Version": p.report.Revision})
+	code, ev, err := p.do(ctx, http.MethodPost, pingBody, map[string]string{"Mcp-Protocol-Version": p.rev})
 	switch {
 	case err != nil:
 		p.fail(err, "%s: %v", what, err)
@@ -109,7 +109,7 @@ func checkHTTPSessionRequired(ctx context.Context, p *probe) {
 }
 
 func checkHTTPProtocolVersion(ctx context.Context, p *probe) {
-	s, _, m, err := p.handshake(ctx, p.report.Revision)
+	s, _, m, err := p.handshake(ctx, p.rev)
 	if s != nil {
 		defer s.close()
 	}
@@ -127,10 +127,10 @@ func checkHTTPProtocolVersion(ctx context.Context, p *probe) {
 // checkHTTPOrigin sends initialize from a foreign origin. Before
 // 2025-11-25, the server must refuse it but the status is its choice.
 func checkHTTPOrigin(ctx context.Context, p *probe) {
-	body := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":%q,"capabilities":{},"clientInfo":{"name":"conform","version":"1"}}}`, p.report.Revision)
+	body := fmt.Sprintf(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":%q,"capabilities":{},"clientInfo":{"name":"conform","version":"1"}}}`, p.rev)
 	const what = "initialize with Origin http://attacker.example"
 	h := map[string]string{"Origin": "http://attacker.example"}
-	if p.report.Revision >= rev20251125 {
+	if p.rev >= rev20251125 {
 		p.expectStatus(ctx, what, http.MethodPost, body, h, http.StatusForbidden)
 		return
 	}
@@ -144,7 +144,7 @@ func checkHTTPOrigin(ctx context.Context, p *probe) {
 }
 
 func checkHTTPNotification(ctx context.Context, p *probe) {
-	s, _, m, err := p.handshake(ctx, p.report.Revision)
+	s, _, m, err := p.handshake(ctx, p.rev)
 	if s != nil {
 		defer s.close()
 	}
@@ -152,7 +152,7 @@ func checkHTTPNotification(ctx context.Context, p *probe) {
 		p.fail(evOr(m, err), "handshake: %v", err)
 		return
 	}
-	h := map[string]string{"Mcp-Protocol-Version": p.report.Revision}
+	h := map[string]string{"Mcp-Protocol-Version": p.rev}
 	if id := s.link.(*httpLink).session(); id != "" {
 		h["Mcp-Session-Id"] = id
 	}

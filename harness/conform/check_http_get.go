@@ -28,7 +28,7 @@ func checkHTTPGet(ctx context.Context, p *probe) {
 		return
 	}
 	req.Header.Set("Accept", "text/event-stream")
-	req.Header.Set("Mcp-Protocol-Version", p.report.Revision)
+	req.Header.Set("Mcp-Protocol-Version", p.rev)
 	if id := s.link.(*httpLink).session(); id != "" {
 		req.Header.Set("Mcp-Session-Id", id)
 	}
@@ -52,7 +52,7 @@ func checkHTTPGet(ctx context.Context, p *probe) {
 // fresh opens a new session at the main session's revision; on failure
 // it records a finding and returns nil. The caller closes the session.
 func (p *probe) fresh(ctx context.Context) *session {
-	s, _, m, err := p.handshake(ctx, p.report.Revision)
+	s, _, m, err := p.handshake(ctx, p.rev)
 	if err != nil {
 		p.fail(evOr(m, err), "handshake: %v", err)
 		if s != nil {

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -35,9 +37,12 @@ func checkIDs(ctx context.Context, p *probe) {
 }
 
 // checkParseError sends a broken frame on its own connection, since a
-// server may rightly close a stream whose framing it can no longer trust.
+// server may rightly close a stream whose framing it can no longer trust,
+// then a ping. The ping's answer proves the connection survived; whether
+// -32700 came is known for sure only once the connection is closed, as
+// answers may come in any order.
 func checkParseError(ctx context.Context, p *probe) {
-	s, _, m, err := p.handshake(ctx, p.report.Revision)
+	s, _, m, err := p.handshake(ctx, p.rev)
 	if s != nil {
 		defer s.close()
 	}
@@ -51,34 +56,35 @@ func checkParseError(ctx context.Context, p *probe) {
 		p.fail(err, "sending malformed JSON: %v", err)
 		return
 	}
-	var got *message
-	err = s.wait(ctx, s.timeout, func() bool {
-		for _, a := range s.answers {
-			if a.Error != nil && a.Error.Code == codeParseError {
-				got = a
-				return true
-			}
+	pm, perr := s.call(ctx, "ping", nil)
+	// The server may close its end instead: the ping then finds the pipe
+	// or the connection gone.
+	gone := errors.Is(perr, errClosed) || errors.Is(perr, syscall.EPIPE) || errors.Is(perr, os.ErrClosed)
+	parseError := func(a *message) bool { return a.Error != nil && a.Error.Code == codeParseError }
+	judge := func(p *probe) {
+		got := s.findAnswer(parseError)
+		switch {
+		case got == nil && gone:
+			// On stdio, "The client MUST NOT write anything to the
+			// server's stdin that is not a valid MCP message": a server
+			// may stop reading a stream whose framing it can no longer
+			// trust.
+			p.note(errClosed, "the server closed the connection on malformed JSON")
+		case got == nil:
+			p.fail(nil, "malformed JSON got no -32700 error")
+		case string(got.ID) != "null":
+			p.fail(got, "the parse error must have a null id")
 		}
-		return false
-	})
-	switch {
-	case errors.Is(err, errClosed):
-		// On stdio, "The client MUST NOT write anything to the server's
-		// stdin that is not a valid MCP message": a server may stop
-		// reading a stream whose framing it can no longer trust.
-		p.note(err, "the server closed the connection on malformed JSON")
-		return
-	case err != nil:
-		p.fail(err, "malformed JSON got no -32700 error: %v", err)
+	}
+	if perr != nil && got(s, parseError) {
+		// No rule asks the server to keep a stream whose framing broke.
+		p.note(evOr(pm, perr), "the connection did not survive malformed JSON: %v", perr)
+	}
+	if gone || got(s, parseError) {
+		judge(p)
 		return
 	}
-	if string(got.ID) != "null" {
-		p.fail(got, "the parse error must have a null id")
-	}
-	// No rule asks the server to keep a stream whose framing broke.
-	if pm, err := s.call(ctx, "ping", nil); err != nil {
-		p.note(evOr(pm, err), "the connection did not survive malformed JSON: %v", err)
-	}
+	p.settle(judge)
 }
 
 // expectError checks that a request was answered, which JSON-RPC makes
@@ -124,34 +130,52 @@ func checkInvalidParams(ctx context.Context, p *probe) {
 // batchFrame is a batch of two pings with the ids "b1" and "b2".
 var batchFrame = []byte(`[{"jsonrpc":"2.0","id":"b1","method":"ping"},{"jsonrpc":"2.0","id":"b2","method":"ping"}]`)
 
-// checkBatch sends a batch where the revision has them: a MUST from
-// 2025-03-26, which added batches to the schema; before, only JSON-RPC's
-// lowercase "should".
+// got reports whether s received an answer that ok accepts.
+func got(s *session, ok func(*message) bool) bool { return s.findAnswer(ok) != nil }
+
+// checkBatch sends a batch where the revision has them, then a ping; an
+// answer not in by the ping's is judged at the end of the run, since
+// answers may come in any order. It is a MUST from 2025-03-26, which added
+// batches to the schema; before, only JSON-RPC's lowercase "should".
 func checkBatch(ctx context.Context, p *probe) {
-	fail := p.fail
-	if p.report.Revision < rev20250326 {
-		fail = p.warn
-	}
 	if err := p.main.sendRaw(ctx, batchFrame); err != nil {
-		fail(err, "sending a batch: %v", err)
+		p.fail(err, "sending a batch: %v", err)
 		return
 	}
-	for _, id := range []string{`"b1"`, `"b2"`} {
-		if m, err := p.main.await(ctx, json.RawMessage(id)); err != nil {
-			fail(err, "the ping %s of a batch: %v", id, err)
-		} else if m.Error != nil {
-			fail(m, "the ping %s of a batch got an error", id)
+	if _, err := p.main.call(ctx, "ping", nil); err != nil {
+		p.fail(err, "ping after a batch: %v", err)
+	}
+	s := p.main
+	judge := func(p *probe) {
+		fail := p.fail
+		if p.rev < rev20250326 {
+			fail = p.warn
+		}
+		for _, id := range []string{`"b1"`, `"b2"`} {
+			if m := s.answer(idKey(json.RawMessage(id))); m == nil {
+				fail(nil, "the ping %s of a batch got no answer", id)
+			} else if m.Error != nil {
+				fail(m, "the ping %s of a batch got an error", id)
+			}
+		}
+		// Over streamable HTTP, "These responses MAY be batched"
+		// (2025-03-26, transports): only stdio owes a batch.
+		if _, _, _, batches := s.snapshot(); len(batches) == 0 && p.stdio() {
+			fail(nil, "a batch must be answered with a batch (an array)")
 		}
 	}
-	if _, _, _, batches := p.main.snapshot(); len(batches) == 0 {
-		fail(nil, "a batch must be answered with a batch (an array)")
+	if s.answer(`"b1"`) != nil && s.answer(`"b2"`) != nil {
+		judge(p)
+		return
 	}
+	p.settle(judge)
 }
 
 // checkBatchRefused sends a batch where the revision removed them, on its
-// own connection since the server may close it.
+// own connection since the server may close it, then a ping; an error
+// not in by the ping's answer is looked for at the end of the run.
 func checkBatchRefused(ctx context.Context, p *probe) {
-	s, _, m, err := p.handshake(ctx, p.report.Revision)
+	s, _, m, err := p.handshake(ctx, p.rev)
 	if s != nil {
 		defer s.close()
 	}
@@ -165,23 +189,29 @@ func checkBatchRefused(ctx context.Context, p *probe) {
 		p.fail(err, "sending a batch: %v", err)
 		return
 	}
-	err = s.wait(ctx, s.timeout, func() bool {
-		for _, a := range s.answers {
-			if a.Error != nil {
-				return true
-			}
-		}
-		return len(s.batches) > 0
-	})
-	if err != nil {
-		p.fail(err, "a batch got no error: %v", err)
+	refused := func() bool {
+		_, _, _, batches := s.snapshot()
+		return len(batches) > 0 || s.findAnswer(func(a *message) bool { return a.Error != nil }) != nil
 	}
+	// The ping may go unanswered: the server may close the connection.
+	s.call(ctx, "ping", nil)
+	if refused() {
+		return
+	}
+	p.settle(func(p *probe) {
+		if !refused() {
+			p.fail(nil, "a batch got no error")
+		}
+	})
 }
 
-// checkNotification sends a notification, then a ping: by the time the
-// ping is answered, an answer to the notification would have come.
+// checkNotification sends a notification, then a ping. An answer to the
+// notification would carry an id that no request of ours had. The ping's
+// answer ends the wait: on a session that goes on, no moment proves that
+// none will come, and a server answers in the order it reads far more
+// often than not.
 func checkNotification(ctx context.Context, p *probe) {
-	before := p.answerCount()
+	before := len(p.main.strayAnswers())
 	if err := p.main.notify(ctx, "notifications/conform-unknown", map[string]any{}); err != nil && !refusedHTTP(err) {
 		p.fail(err, "sending a notification: %v", err)
 		return
@@ -190,18 +220,9 @@ func checkNotification(ctx context.Context, p *probe) {
 		p.fail(err, "ping after a notification: %v", err)
 		return
 	}
-	_, answers, _, _ := p.main.snapshot()
-	if len(answers) > before {
-		for _, a := range answers {
-			p.fail(a, "an answer that matches no request (to the notification?)")
-			return
-		}
+	if strays := p.main.strayAnswers(); len(strays) > before {
+		p.fail(strays[before], "an answer that matches no request (to the notification?)")
 	}
-}
-
-func (r *run) answerCount() int {
-	_, answers, _, _ := r.main.snapshot()
-	return len(answers)
 }
 
 // checkConcurrent sends pings and lists at once.

@@ -7,18 +7,17 @@ import (
 	"slices"
 )
 
-// checkInitialize initializes a fresh connection at each legacy revision.
-// A server must echo a revision it supports, and otherwise answer with
-// another it supports; the revisions it echoes are reported as its own.
+// checkInitialize judges the handshakes at each legacy revision, each on
+// a fresh connection, that the run began with. A server must echo a
+// revision it supports, and otherwise answer with another it supports;
+// the revisions it echoes are reported as its own.
 func checkInitialize(ctx context.Context, p *probe) {
 	for _, rev := range Revisions() {
 		if !legacy(rev) {
 			continue
 		}
-		s, res, m, err := p.handshake(ctx, rev)
-		if s != nil {
-			s.close()
-		}
+		h := p.hellos[rev]
+		res, m, err := h.res, h.msg, h.err
 		if err != nil {
 			p.fail(evOr(m, err), "initialize at %s: %v", rev, err)
 			continue
@@ -31,7 +30,7 @@ func checkInitialize(ctx context.Context, p *probe) {
 		case !hasServerInfo(m):
 			p.fail(m, "initialize at %s: serverInfo needs a name and a version, both strings", rev)
 		case res.ProtocolVersion == rev:
-			p.report.Server.Revisions = append(p.report.Server.Revisions, rev)
+			// It claims rev.
 		case !slices.Contains(Revisions(), res.ProtocolVersion) && res.ProtocolVersion < rev:
 			p.fail(m, "initialize at %s: answered with an unknown older revision %q", rev, res.ProtocolVersion)
 		}
@@ -97,13 +96,12 @@ func checkVersionNegotiation(ctx context.Context, p *probe) {
 // does not respond within a reasonable timeout: the server is legacy"),
 // unless the error itself lists 2026-07-28 among the supported versions.
 func checkDiscover(ctx context.Context, p *probe) {
-	s, err := p.open()
-	if err != nil {
+	h := p.hellos[revStateless]
+	s, res, m, err := h.s, h.res, h.msg, h.err
+	if s == nil {
 		p.fail(err, "starting the server: %v", err)
 		return
 	}
-	defer s.close()
-	res, m, err := p.discover(ctx, s)
 	var rpcErr *rpcError
 	switch {
 	case errors.As(err, &rpcErr) && slices.Contains(supportedIn(rpcErr), revStateless):
@@ -126,7 +124,6 @@ func checkDiscover(ctx context.Context, p *probe) {
 		// "Servers SHOULD include this field."
 		p.warn(m, "server/discover: no serverInfo in _meta")
 	}
-	p.report.Server.Revisions = append(p.report.Server.Revisions, revStateless)
 	// Without initialize, a request that carries its _meta must work.
 	if _, ok := res.Capabilities["tools"]; ok {
 		lm, err := s.call(ctx, "tools/list", nil)
@@ -148,8 +145,8 @@ func supportedIn(e *rpcError) []string {
 
 // checkBeforeInitialize sends tools/list on a fresh connection.
 func checkBeforeInitialize(ctx context.Context, p *probe) {
-	if !legacy(p.report.Revision) {
-		p.skip("%s has no initialize", p.report.Revision)
+	if !legacy(p.rev) {
+		p.skip("%s has no initialize", p.rev)
 		return
 	}
 	s, err := p.open()
@@ -205,22 +202,17 @@ func checkCapabilities(ctx context.Context, p *probe) {
 	}
 }
 
-// checkStdinClose closes the input of an initialized server.
+// checkStdinClose judges how the main session's server ends: at the end
+// of the run its stdin closes, and it has a grace period to exit before
+// it is killed. Waiting then costs nothing, as every process gets it at
+// once.
 func checkStdinClose(ctx context.Context, p *probe) {
-	s, _, m, err := p.handshake(ctx, p.report.Revision)
-	if err != nil {
-		p.fail(evOr(m, err), "handshake: %v", err)
-		if s != nil {
-			s.close()
+	l := p.main.link.(*stdioLink)
+	p.settle(func(p *probe) {
+		if l.outlived() {
+			p.fail(nil, "the server was still running %v after its stdin closed", l.grace)
 		}
-		return
-	}
-	defer s.close()
-	l := s.link.(*stdioLink)
-	l.closeInput()
-	if !l.waitExit(p.opts.Timeout) {
-		p.fail(nil, "the server was still running %v after its stdin closed", p.opts.Timeout)
-	}
+	})
 }
 
 // checkStdoutPurity judges every line that any connection of the run

@@ -10,8 +10,8 @@ import (
 
 // serverInfo returns the main session's serverInfo as the server sent
 // it, from the answer to initialize or server/discover.
-func (r *run) serverInfo() (json.RawMessage, *message) {
-	for _, e := range r.main.messages() {
+func (p *probe) serverInfo() (json.RawMessage, *message) {
+	for _, e := range p.main.messages() {
 		if e.out || !e.m.isResponse() || e.m.Error != nil {
 			continue
 		}
@@ -141,7 +141,7 @@ func checkServerInfo(ctx context.Context, p *probe) {
 		return s, true
 	}
 	str("title", info.Title)
-	if p.report.Revision < rev20251125 {
+	if p.rev < rev20251125 {
 		return
 	}
 	str("description", info.Description)

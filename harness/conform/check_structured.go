@@ -72,9 +72,9 @@ func checkStructuredPaths(ctx context.Context, p *probe) {
 }
 
 // called reports whether the tool was already called with the arguments.
-func (r *run) called(t *tool, args map[string]any) bool {
+func (p *probe) called(t *tool, args map[string]any) bool {
 	want, _ := json.Marshal(args)
-	return slices.ContainsFunc(r.calls, func(c *callRecord) bool {
+	return slices.ContainsFunc(p.calls, func(c *callRecord) bool {
 		got, _ := json.Marshal(c.args)
 		return c.tool.Name == t.Name && string(got) == string(want)
 	})

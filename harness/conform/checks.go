@@ -178,3 +178,28 @@ func checks() []check {
 // streamable are the revisions of the streamable HTTP transport with
 // sessions.
 func streamable() []string { return []string{rev20250326, rev20250618, rev20251125} }
+
+// serverChecks are the ids of the checks that judge the server as a
+// whole, on connections of their own, rather than one session: they run
+// once, at the main revision; the others run at every revision the main
+// session runs at.
+func serverChecks() []string {
+	return []string{
+		"lifecycle-initialize",
+		"lifecycle-version-negotiation",
+		"lifecycle-discover",
+		"lifecycle-before-initialize",
+		"lifecycle-version-accepted",
+		"jsonrpc-parse-error",
+		// They judge every message of every connection of the run.
+		"logging-messages",
+		"lifecycle-server-capabilities",
+		"jsonrpc-message-shape",
+		"lifecycle-early-requests",
+		"sampling-request",
+		"elicitation-request",
+		"lifecycle-client-capabilities",
+		"tools-progress-token",
+		"stdio-purity",
+	}
+}

@@ -3,6 +3,7 @@ package conform
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -30,7 +31,10 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
 		}
-		d.ServeStdio(context.Background(), os.Stdout)
+		if err := d.ServeStdio(context.Background(), os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "zoo: %v\n", err)
+			os.Exit(1)
+		}
 		os.Exit(0)
 	}
 	os.Exit(buildAndRun(m))
@@ -53,6 +57,7 @@ func buildAndRun(m *testing.M) int {
 	for _, name := range tools {
 		args = append(args, "github.com/owulveryck/gomcptest/tools/cmd/"+name)
 	}
+	args = append(args, "github.com/owulveryck/gomcptest/fakes/cmd/everything")
 	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building the tools: %v\n%s", err, out)
 		return 2
@@ -84,7 +89,7 @@ func summary(rep *Report) string {
 		if r.Status == Fail || r.Status == Warn {
 			fmt.Fprintf(&b, "  %s %s\n", r.Status, r.ID)
 			for _, f := range r.Findings {
-				fmt.Fprintf(&b, "    %s: %s\n", f.Message, f.Evidence)
+				fmt.Fprintf(&b, "    at %s: %s: %s\n", strings.Join(f.Revisions, ", "), f.Message, f.Evidence)
 			}
 		}
 	}
@@ -92,13 +97,24 @@ func summary(rep *Report) string {
 }
 
 // TestZoo proves the checker finds each defect of the zoo under the check
-// id that names it, and fails no MUST check of the correct servers.
+// id that names it, and fails no MUST check of the correct servers. A
+// server that exits ends the run early, with the report so far.
 func TestZoo(t *testing.T) {
 	for _, d := range mcpservers.Defects() {
 		t.Run(d.Name, func(t *testing.T) {
 			opts := &Options{CallTools: true, Timeout: 500 * time.Millisecond, Samples: 3, ClientCaps: d.ClientCaps}
 			rep, err := Check(t.Context(), zooTarget(t, d), opts)
-			if err != nil {
+			switch {
+			case d.Exits && d.Check == "":
+				if !errors.Is(err, ErrUnreachable) {
+					t.Fatalf("Check = %v, want %v", err, ErrUnreachable)
+				}
+				return
+			case d.Exits:
+				if !errors.Is(err, ErrExited) {
+					t.Fatalf("Check = %v, want %v", err, ErrExited)
+				}
+			case err != nil:
 				t.Fatal(err)
 			}
 			if d.Check == "" {
@@ -321,6 +337,34 @@ func TestOnlyAndSkip(t *testing.T) {
 		}
 		if selected && r.Reason == "not selected" {
 			t.Errorf("%s was not selected", r.ID)
+		}
+	}
+}
+
+// BenchmarkCheckEverything is one full default check over stdio of the
+// everything fixture, which has every feature, as the reference servers
+// do: the run the 2 s target of a default check is about.
+func BenchmarkCheckEverything(b *testing.B) {
+	tgt := target.Target{Command: []string{filepath.Join(binDir, "everything")}}
+	for b.Loop() {
+		rep, err := Check(b.Context(), tgt, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(rep.Revisions)), "revisions")
+	}
+}
+
+// BenchmarkCheckSlowStart is one full default check of a server that
+// takes 200 ms to start, as the TypeScript reference servers do: the
+// processes the run needs must start side by side, not one after the
+// other.
+func BenchmarkCheckSlowStart(b *testing.B) {
+	d, _ := mcpservers.Lookup("slow-start")
+	tgt := zooTarget(b, d)
+	for b.Loop() {
+		if _, err := Check(b.Context(), tgt, nil); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -12,31 +12,39 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // httpLink speaks streamable HTTP: each frame is POSTed, and the answer,
-// a JSON body or an SSE stream, is read into frames.
+// a JSON body or an SSE stream, is read into frames. Every exchange has
+// a deadline: it is cut when the server sends nothing on it for timeout,
+// so a server that holds a POST open cannot hold the run.
 type httpLink struct {
-	url    string
-	client *http.Client
-	in     chan []byte
-	ctx    context.Context // ends the SSE streams on close
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	url     string
+	client  *http.Client
+	timeout time.Duration
+	in      chan []byte
+	ctx     context.Context // ends the exchanges on close
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
 
 	mu        sync.Mutex
+	closed    bool
 	sessionID string
-	version   string // sent as MCP-Protocol-Version once negotiated
-	statuses  []int  // the HTTP status of every POST, in order
+	version   string            // sent as MCP-Protocol-Version once negotiated
+	statuses  []int             // the HTTP status of every POST, in order
+	cuts      map[string]string // why the exchange of a request was cut, by id key
+	open      map[string]int    // the exchanges in flight, by id key
 }
 
-func dialHTTP(url string, client *http.Client) *httpLink {
+func dialHTTP(url string, client *http.Client, timeout time.Duration) *httpLink {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &httpLink{url: url, client: client, in: make(chan []byte, 64), ctx: ctx, cancel: cancel}
+	return &httpLink{url: url, client: client, timeout: timeout, in: make(chan []byte, 64), ctx: ctx, cancel: cancel, cuts: map[string]string{}, open: map[string]int{}}
 }
 
-// header sets the headers every POST carries.
-func (l *httpLink) header(h http.Header, data []byte) {
+// header sets the headers every POST carries and returns the request's
+// id key, "" for a notification.
+func (l *httpLink) header(h http.Header, data []byte) string {
 	h.Set("Content-Type", "application/json")
 	h.Set("Accept", "application/json, text/event-stream")
 	l.mu.Lock()
@@ -49,52 +57,113 @@ func (l *httpLink) header(h http.Header, data []byte) {
 	}
 	// Revision 2026-07-28 routes on these headers; older servers ignore them.
 	var m struct {
-		Method string `json:"method"`
+		ID     json.RawMessage `json:"id"`
+		Method string          `json:"method"`
 		Params struct {
 			Name string `json:"name"`
 		} `json:"params"`
 	}
-	if json.Unmarshal(data, &m) == nil && m.Method != "" {
+	if json.Unmarshal(data, &m) != nil {
+		return ""
+	}
+	if m.Method != "" {
 		h.Set("Mcp-Method", m.Method)
 		if m.Params.Name != "" {
 			h.Set("Mcp-Name", m.Params.Name)
 		}
 	}
+	if len(m.ID) == 0 {
+		return ""
+	}
+	return idKey(m.ID)
 }
 
+// send POSTs one frame. It returns once the status is known; an SSE
+// stream is read on until it ends or its deadline passes. ctx bounds only
+// how long send waits for the status, since a server may hold the
+// headers until its answer is ready.
 func (l *httpLink) send(ctx context.Context, data []byte) error {
-	req, err := http.NewRequestWithContext(l.ctx, http.MethodPost, l.url, bytes.NewReader(data))
+	exCtx, cancel := context.WithCancel(l.ctx)
+	req, err := http.NewRequestWithContext(exCtx, http.MethodPost, l.url, bytes.NewReader(data))
 	if err != nil {
+		cancel()
 		return err
 	}
-	l.header(req.Header, data)
-	// The exchange lives as long as the link, since a server may hold the
-	// headers until its answer is ready; ctx bounds only how long send
-	// waits for them.
-	done := make(chan error, 1)
+	key := l.header(req.Header, data)
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		cancel()
+		return errClosed
+	}
 	l.wg.Add(1)
+	l.open[key]++
+	l.mu.Unlock()
+	// The deadline of the exchange; each message on its stream resets it.
+	idle := time.AfterFunc(l.timeout, func() {
+		l.mu.Lock()
+		l.cuts[key] = l.cutWhy()
+		l.mu.Unlock()
+		cancel()
+	})
+	status := make(chan error, 1)
 	go func() {
 		defer l.wg.Done()
-		done <- l.exchange(req, requestID(data))
+		defer cancel()
+		defer idle.Stop()
+		defer func() {
+			l.mu.Lock()
+			l.open[key]--
+			l.mu.Unlock()
+		}()
+		l.exchange(req, requestID(data), idle, func(err error) {
+			l.mu.Lock()
+			why := l.cuts[key]
+			l.mu.Unlock()
+			if err != nil && why != "" {
+				err = fmt.Errorf("posting to %s: %s", l.url, why)
+			}
+			status <- err
+		})
 	}()
 	select {
-	case err := <-done:
+	case err := <-status:
 		return err
 	case <-ctx.Done():
 		return fmt.Errorf("posting to %s: %w", l.url, ctx.Err())
 	}
 }
 
-// exchange performs one POST and delivers its answer to frames. The error
-// is returned as soon as the status is known; an SSE stream goes on. An
-// error status is a *statusError unless its JSON body answers the
-// request by its id: a body without one ({"id": null} from a server that
-// refused the request before reading it) answers nothing the session
-// could wait for.
-func (l *httpLink) exchange(req *http.Request, id json.RawMessage) error {
+// cut says why the exchange of the request with this id key was cut, or
+// that it is still open.
+func (l *httpLink) cut(key string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if why := l.cuts[key]; why != "" {
+		return why
+	}
+	if l.open[key] > 0 {
+		// Its deadline is passing too: it is being cut.
+		return l.cutWhy()
+	}
+	return ""
+}
+
+func (l *httpLink) cutWhy() string {
+	return fmt.Sprintf("the server sent nothing on the HTTP exchange for %v, and the checker cut it", l.timeout)
+}
+
+// exchange performs one POST and delivers its answer to frames. It calls
+// status once, as soon as the outcome of the POST is known; an SSE stream
+// goes on, each message resetting idle, the exchange's deadline. An error
+// status is a *statusError unless its JSON body answers the request by
+// its id: a body without one ({"id": null} from a server that refused the
+// request before reading it) answers nothing the session could wait for.
+func (l *httpLink) exchange(req *http.Request, id json.RawMessage, idle *time.Timer, status func(error)) {
 	resp, err := l.client.Do(req)
 	if err != nil {
-		return fmt.Errorf("posting to %s: %w", l.url, err)
+		status(fmt.Errorf("posting to %s: %w", l.url, err))
+		return
 	}
 	defer resp.Body.Close()
 	l.mu.Lock()
@@ -105,21 +174,20 @@ func (l *httpLink) exchange(req *http.Request, id json.RawMessage) error {
 	l.mu.Unlock()
 	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if ct == "text/event-stream" {
-		l.readSSE(resp.Body)
-		return nil
+		status(nil)
+		l.readSSE(resp.Body, func() { idle.Reset(l.timeout) })
+		return
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("reading the answer of %s: %w", l.url, err)
-	}
-	if ct == "application/json" && len(bytes.TrimSpace(body)) > 0 && (resp.StatusCode < 300 || answers(body, id)) {
+	switch {
+	case err != nil:
+		err = fmt.Errorf("reading the answer of %s: %w", l.url, err)
+	case ct == "application/json" && len(bytes.TrimSpace(body)) > 0 && (resp.StatusCode < 300 || answers(body, id)):
 		l.push(body)
-		return nil
+	case resp.StatusCode >= 300:
+		err = &statusError{resp.StatusCode, evidence(body)}
 	}
-	if resp.StatusCode >= 300 {
-		return &statusError{resp.StatusCode, evidence(body)}
-	}
-	return nil
+	status(err)
 }
 
 // requestID returns the id of a request frame, or nil.
@@ -149,7 +217,8 @@ type statusError struct {
 
 func (e *statusError) Error() string { return fmt.Sprintf("HTTP %d: %s", e.code, e.body) }
 
-func (l *httpLink) readSSE(body io.Reader) {
+// readSSE delivers each event of an SSE stream, calling got after each.
+func (l *httpLink) readSSE(body io.Reader, got func()) {
 	sc := bufio.NewScanner(body)
 	sc.Buffer(make([]byte, 64*1024), 64<<20)
 	var data []string
@@ -160,6 +229,7 @@ func (l *httpLink) readSSE(body io.Reader) {
 			if len(data) > 0 {
 				l.push([]byte(strings.Join(data, "\n")))
 				data = nil
+				got()
 			}
 		case strings.HasPrefix(line, "data:"):
 			data = append(data, strings.TrimPrefix(strings.TrimPrefix(line, "data:"), " "))
@@ -191,11 +261,18 @@ func (l *httpLink) session() string {
 	return l.sessionID
 }
 
-// close ends the session with DELETE, as a polite client does, and stops
-// the streams.
+// close ends the session with DELETE, as a polite client does, stops
+// the streams and closes frames.
 func (l *httpLink) close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	l.mu.Unlock()
 	if id := l.session(); id != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), defaultTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), l.timeout)
 		req, err := http.NewRequestWithContext(ctx, http.MethodDelete, l.url, nil)
 		if err == nil {
 			req.Header.Set("Mcp-Session-Id", id)
@@ -207,5 +284,6 @@ func (l *httpLink) close() error {
 	}
 	l.cancel()
 	l.wg.Wait()
+	close(l.in)
 	return nil
 }

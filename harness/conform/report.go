@@ -30,11 +30,12 @@ func (l Level) status() Status {
 type Status string
 
 const (
-	Pass Status = "pass"
-	Fail Status = "fail" // a MUST rule is broken
-	Warn Status = "warn" // a SHOULD rule is broken
-	Note Status = "note" // only informative findings, which fail nothing
-	Skip Status = "skip" // the check does not apply, or was not asked for
+	Pass   Status = "pass"
+	Fail   Status = "fail"    // a MUST rule is broken
+	Warn   Status = "warn"    // a SHOULD rule is broken
+	Note   Status = "note"    // only informative findings, which fail nothing
+	Skip   Status = "skip"    // the check does not apply, or was not asked for
+	NotRun Status = "not-run" // the run ended before the check could run
 )
 
 // graver reports whether s is a worse outcome than t.
@@ -43,59 +44,80 @@ func (s Status) graver(t Status) bool {
 	return rank[s] > rank[t]
 }
 
-// A Report is everything one run of [Check] found.
+// A Report is everything one run of [Check] found. Its JSON form is
+// versioned ([SchemaVersion]) and described in REPORT.md.
 type Report struct {
-	Target   string        `json:"target"`
-	Server   Server        `json:"server"`
-	Revision string        `json:"revision"` // the revision of the main session
-	Results  []Result      `json:"results"`
-	Timing   Timing        `json:"timing"`
-	Duration time.Duration `json:"duration"`
+	Target string
+	Server Server
+	// Revision is the revision of the main session: the one asked for, or
+	// the newest the server claims.
+	Revision string
+	// Revisions are the revisions the main session ran at, newest first:
+	// every one the server claims, or the one asked for.
+	Revisions []string
+	Results   []Result
+	Timing    Timing
+	Duration  time.Duration
+	// Error says why the run ended early (the target could not be run,
+	// the time ran out, the server exited); the checks it kept from
+	// running are NotRun. Empty when the run completed.
+	Error string
+	// Stderr is the end of the stderr of a command target (at most
+	// 64 KiB and 200 lines), kept when the server failed to start,
+	// exited during the run or failed a check.
+	Stderr string
 }
 
 // Server is what the server says about itself.
 type Server struct {
-	Name      string   `json:"name"`
-	Version   string   `json:"version"`
-	Revisions []string `json:"revisions"` // the revisions it accepted
+	Name      string
+	Version   string
+	Revisions []string // the revisions it claims: it echoed them when asked for them
 }
 
-// A Result is the outcome of one check.
+// A Result is the outcome of one check, over every revision it ran at.
 type Result struct {
-	ID       string        `json:"id"`
-	Title    string        `json:"title"`
-	Level    Level         `json:"level"`
-	Spec     string        `json:"spec"`
-	Status   Status        `json:"status"`
-	Reason   string        `json:"reason,omitempty"` // why it was skipped
-	Findings []Finding     `json:"findings,omitempty"`
-	Duration time.Duration `json:"duration"`
+	ID     string
+	Title  string
+	Level  Level
+	Spec   string
+	Status Status // the worst over its revisions
+	// Reason says why it was skipped or not run.
+	Reason string
+	// Revisions are the revisions it ran at; a check that judges the
+	// server as a whole runs once, at the main revision.
+	Revisions []string
+	Findings  []Finding
+	Duration  time.Duration
 }
 
 // A Finding is one broken rule, with the message that broke it. Its
 // level is the check's, or lower when the check found a lesser fault
 // (a wrong error code where an error is a MUST and its code a SHOULD).
 type Finding struct {
-	Level    Level  `json:"level"`
-	Message  string `json:"message"`
-	Evidence string `json:"evidence,omitempty"`
+	Level Level
+	// Revisions are those of the sessions it was found on: the same
+	// finding at several revisions is one Finding.
+	Revisions []string
+	Message   string
+	Evidence  string
 }
 
 // Timing is reported, never judged.
 type Timing struct {
 	// Startup is from starting the command (or the first request to a
 	// URL) to the answer to initialize.
-	Startup time.Duration `json:"startup"`
-	Ping    *Latency      `json:"ping,omitempty"`
+	Startup time.Duration
+	Ping    *Latency
 	// Tools holds the latency of each tool called with valid arguments.
-	Tools map[string]*Latency `json:"tools,omitempty"`
+	Tools map[string]*Latency
 }
 
 // Latency summarizes N samples of one exchange.
 type Latency struct {
-	N   int           `json:"n"`
-	P50 time.Duration `json:"p50"`
-	P99 time.Duration `json:"p99"`
+	N   int
+	P50 time.Duration
+	P99 time.Duration
 }
 
 // Failed reports whether a MUST check failed.
@@ -107,6 +129,9 @@ func (r *Report) Failed() bool {
 	}
 	return false
 }
+
+// Complete reports whether every check ran (or was skipped on purpose).
+func (r *Report) Complete() bool { return r.Error == "" }
 
 // Count returns how many results have the status.
 func (r *Report) Count(s Status) int {

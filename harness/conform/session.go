@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -31,9 +32,10 @@ type session struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every arrival
 	nextID  int64
+	sent    map[string]bool     // the id keys of the requests sent
 	answers map[string]*message // by id key, until taken
 	notes   []*message          // notifications, in order of arrival
-	strays  []*message          // answers to no request of ours
+	strays  []*message          // answers with an id that no request of ours had
 	batches [][]*message        // frames that were batches
 	noise   [][]byte            // frames that were not JSON-RPC
 	arrived int                 // messages received so far
@@ -42,30 +44,29 @@ type session struct {
 	// initialize (nil: nothing), which answers the server's requests.
 	transcript []entry
 	client     *clientCaps
-	closed     bool
-	stop       chan struct{}
-	once       sync.Once
+	closed     bool // the server's output ended
+	closing    bool // we closed the session
+
+	once   sync.Once
+	ended  chan struct{} // closed when the output has ended and been read
+	closeD chan struct{} // closed when close has finished
 }
 
 func newSession(l link, timeout time.Duration) *session {
-	s := &session{link: l, timeout: timeout, changed: make(chan struct{}), answers: map[string]*message{}, stop: make(chan struct{})}
+	s := &session{link: l, timeout: timeout, changed: make(chan struct{}), sent: map[string]bool{}, answers: map[string]*message{},
+		ended: make(chan struct{}), closeD: make(chan struct{})}
 	go s.read()
 	return s
 }
 
+// read keeps every frame until the server's output ends, even after
+// close: a check may judge what came late.
 func (s *session) read() {
-	for {
-		select {
-		case data, ok := <-s.link.frames():
-			if !ok {
-				s.update(func() { s.closed = true })
-				return
-			}
-			s.receive(data)
-		case <-s.stop:
-			return
-		}
+	defer close(s.ended)
+	for data := range s.link.frames() {
+		s.receive(data)
 	}
+	s.update(func() { s.closed = true })
 }
 
 func (s *session) receive(data []byte) {
@@ -84,7 +85,11 @@ func (s *session) receive(data []byte) {
 			s.record(entry{m: m})
 			switch {
 			case m.isResponse():
-				s.answers[idKey(m.ID)] = m
+				key := idKey(m.ID)
+				s.answers[key] = m
+				if !s.sent[key] && key != "null" {
+					s.strays = append(s.strays, m)
+				}
 			case m.Method != "" && m.hasID():
 				go s.answerServer(m)
 			case m.Method != "":
@@ -127,10 +132,11 @@ func (s *session) update(f func()) {
 }
 
 // wait blocks until cond, called under the lock, holds, or the deadline
-// passes (errTimeout), or the server's output ends (errClosed).
+// d passes (errTimeout), or the server's output ends (errClosed), or ctx
+// ends (its error).
 func (s *session) wait(ctx context.Context, d time.Duration, cond func() bool) error {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
+	t := time.NewTimer(d)
+	defer t.Stop()
 	for {
 		s.mu.Lock()
 		ok, closed, changed := cond(), s.closed, s.changed
@@ -143,8 +149,10 @@ func (s *session) wait(ctx context.Context, d time.Duration, cond func() bool) e
 		}
 		select {
 		case <-changed:
-		case <-ctx.Done():
+		case <-t.C:
 			return errTimeout
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }
@@ -243,6 +251,11 @@ func (s *session) await(ctx context.Context, id json.RawMessage) (*message, erro
 		m = s.answers[key]
 		return m != nil
 	})
+	if c, ok := s.link.(cutter); ok && errors.Is(err, errTimeout) {
+		if why := c.cut(key); why != "" {
+			err = fmt.Errorf("%w: %s", err, why)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -257,8 +270,8 @@ func (s *session) await(ctx context.Context, id json.RawMessage) (*message, erro
 // choose to reset the timeout clock when receiving a progress
 // notification corresponding to the request"), but never past limit in
 // all ("implementations SHOULD always enforce a maximum timeout").
-func (s *session) awaitProgress(ctx context.Context, id, token json.RawMessage, limit time.Duration) (*message, error) {
-	ctx, cancel := context.WithTimeout(ctx, limit)
+func (s *session) awaitProgress(parent context.Context, id, token json.RawMessage, limit time.Duration) (*message, error) {
+	ctx, cancel := context.WithTimeout(parent, limit)
 	defer cancel()
 	key, tok := idKey(id), idKey(token)
 	s.mu.Lock()
@@ -280,6 +293,8 @@ func (s *session) awaitProgress(ctx context.Context, id, token json.RawMessage, 
 			return progressed
 		})
 		switch {
+		case err != nil && parent.Err() == nil && ctx.Err() != nil:
+			return nil, errTimeout // past the limit, progress or not
 		case err != nil:
 			return nil, err
 		case m != nil:
@@ -313,16 +328,47 @@ func (s *session) notify(ctx context.Context, method string, params any) error {
 // sendRaw sends bytes as they are.
 func (s *session) sendRaw(ctx context.Context, data []byte) error { return s.send(ctx, data) }
 
-// send records the frame's messages in the transcript, then sends it.
+// send records the frame's messages in the transcript, notes the ids of
+// the requests it holds, then sends it.
 func (s *session) send(ctx context.Context, data []byte) error {
 	if msgs, _, ok := parseFrame(data); ok {
 		s.mu.Lock()
 		for _, m := range msgs {
 			s.record(entry{out: true, m: m})
+			if m.Method != "" && m.hasID() {
+				s.sent[idKey(m.ID)] = true
+			}
 		}
 		s.mu.Unlock()
 	}
 	return s.link.send(ctx, data)
+}
+
+// answer returns the answer to the request with this id key, if it came,
+// without taking it.
+func (s *session) answer(key string) *message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answers[key]
+}
+
+// findAnswer returns an answer that ok accepts, if one came.
+func (s *session) findAnswer(ok func(*message) bool) *message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.answers {
+		if ok(a) {
+			return a
+		}
+	}
+	return nil
+}
+
+// strayAnswers returns the answers whose id no request of ours had.
+func (s *session) strayAnswers() []*message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.strays)
 }
 
 // snapshot returns copies of what arrived outside of answers.
@@ -336,14 +382,37 @@ func (s *session) snapshot() (notes []*message, answers map[string]*message, noi
 	return append([]*message(nil), s.notes...), answers, append([][]byte(nil), s.noise...), append([][]*message(nil), s.batches...)
 }
 
-// close ends the session and its link.
-func (s *session) close() error {
-	var err error
+// close ends the session and its link without waiting: a process gets
+// its grace period to exit while the checks go on. The session keeps
+// what the server sends until then; closed tells when that is over.
+func (s *session) close() {
 	s.once.Do(func() {
-		err = s.link.close()
-		close(s.stop)
+		s.update(func() { s.closing = true })
+		go func() {
+			defer close(s.closeD)
+			s.link.close()
+			// The output ends soon after the link closes, unless a
+			// process left behind still holds it.
+			t := time.NewTimer(s.timeout)
+			defer t.Stop()
+			select {
+			case <-s.ended:
+			case <-t.C:
+			}
+		}()
 	})
-	return err
+}
+
+// done returns a channel closed once close has ended the session and
+// its output is read.
+func (s *session) done() <-chan struct{} { return s.closeD }
+
+// exited reports whether the server ended the session: its output ended
+// before the checker closed it.
+func (s *session) exited() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed && !s.closing
 }
 
 // result decodes a successful answer into v, or returns the JSON-RPC error.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -19,6 +20,7 @@ type progressLink struct {
 	work     time.Duration
 	progress bool
 	done     chan struct{}
+	wg       sync.WaitGroup // the requests being answered
 }
 
 func newProgressLink(tick, work time.Duration, progress bool) *progressLink {
@@ -37,7 +39,7 @@ func (l *progressLink) send(_ context.Context, data []byte) error {
 	if err := json.Unmarshal(data, &req); err != nil {
 		return err
 	}
-	go func() {
+	l.wg.Go(func() {
 		tick := time.NewTicker(l.tick)
 		defer tick.Stop()
 		var end <-chan time.Time
@@ -57,7 +59,7 @@ func (l *progressLink) send(_ context.Context, data []byte) error {
 				}
 			}
 		}
-	}()
+	})
 	return nil
 }
 
@@ -69,7 +71,14 @@ func (l *progressLink) emit(frame []byte) {
 }
 
 func (l *progressLink) frames() <-chan []byte { return l.out }
-func (l *progressLink) close() error          { close(l.done); return nil }
+// close stops the requests, then ends the output, as a server that
+// exits does.
+func (l *progressLink) close() error {
+	close(l.done)
+	l.wg.Wait()
+	close(l.out)
+	return nil
+}
 
 // TestProgressResetsTheDeadline proves a request that receives progress
 // outlives the exchange timeout, but not maxCallTimeouts of them, and
@@ -92,7 +101,10 @@ func TestProgressResetsTheDeadline(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				s := newSession(newProgressLink(timeout/4, tc.work, tc.progress), timeout)
-				defer s.close()
+				defer func() {
+					s.close()
+					<-s.done()
+				}()
 				m, err := s.call(t.Context(), "tools/call", tc.params)
 				switch {
 				case !errors.Is(err, tc.wantErr):

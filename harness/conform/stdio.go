@@ -20,8 +20,15 @@ type link interface {
 	// frames delivers every frame the server sends; it is closed when the
 	// server's output ends.
 	frames() <-chan []byte
-	// close ends the connection and releases its resources.
+	// close ends the connection and releases its resources; frames is
+	// closed soon after.
 	close() error
+}
+
+// A cutter is a link that may cut an exchange that took too long; cut
+// says why the answer to the request with this id key never came, or "".
+type cutter interface {
+	cut(idKey string) string
 }
 
 // stdioLink runs a command and speaks newline-delimited frames over its
@@ -32,16 +39,27 @@ type stdioLink struct {
 	in     chan []byte
 	exited chan struct{} // closed when the process has exited
 	grace  time.Duration
+	stderr *tail
+	err    error // how the process exited, once exited is closed
 
 	mu      sync.Mutex
 	closing bool
+	killed  bool // it outlived its grace period after stdin closed
 }
 
+// startStdio starts the command; its stderr goes to stderr, when not nil,
+// and its end is kept for the report.
 func startStdio(command []string, env []string, dir string, stderr io.Writer, grace time.Duration) (*stdioLink, error) {
 	cmd := exec.Command(command[0], command[1:]...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Dir = dir
-	cmd.Stderr = stderr
+	kept := newTail(stderrBytes, stderrLines)
+	cmd.Stderr = kept
+	if stderr != nil {
+		cmd.Stderr = io.MultiWriter(stderr, kept)
+	}
+	// A child left behind may hold stderr open: do not wait for it.
+	cmd.WaitDelay = grace
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -53,7 +71,7 @@ func startStdio(command []string, env []string, dir string, stderr io.Writer, gr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", command[0], err)
 	}
-	l := &stdioLink{cmd: cmd, stdin: stdin, in: make(chan []byte, 64), exited: make(chan struct{}), grace: grace}
+	l := &stdioLink{cmd: cmd, stdin: stdin, in: make(chan []byte, 64), exited: make(chan struct{}), grace: grace, stderr: kept}
 	go l.read(stdout)
 	return l, nil
 }
@@ -65,8 +83,22 @@ func (l *stdioLink) read(stdout io.Reader) {
 		l.in <- append([]byte(nil), sc.Bytes()...)
 	}
 	close(l.in)
-	l.cmd.Wait()
+	l.err = l.cmd.Wait()
 	close(l.exited)
+}
+
+// exitStatus says how the process ended ("exit status 1"), or "" while
+// it runs.
+func (l *stdioLink) exitStatus() string {
+	select {
+	case <-l.exited:
+	default:
+		return ""
+	}
+	if l.err == nil {
+		return "exit status 0"
+	}
+	return l.err.Error()
 }
 
 func (l *stdioLink) send(ctx context.Context, data []byte) error {
@@ -85,8 +117,13 @@ func (l *stdioLink) send(ctx context.Context, data []byte) error {
 
 func (l *stdioLink) frames() <-chan []byte { return l.in }
 
-// closeInput closes the server's stdin, the stdio way to ask it to exit.
-func (l *stdioLink) closeInput() error { return l.stdin.Close() }
+// outlived reports whether close had to kill the process, which did
+// not exit within its grace period after its stdin closed.
+func (l *stdioLink) outlived() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.killed
+}
 
 // waitExit waits for the process to exit, up to d.
 func (l *stdioLink) waitExit(d time.Duration) bool {
@@ -100,8 +137,7 @@ func (l *stdioLink) waitExit(d time.Duration) bool {
 	}
 }
 
-// close closes stdin, waits for the process a little, then kills it. Its
-// output is drained so that the reader finishes.
+// close closes stdin, waits for the process a little, then kills it.
 func (l *stdioLink) close() error {
 	l.mu.Lock()
 	if l.closing {
@@ -111,13 +147,12 @@ func (l *stdioLink) close() error {
 	l.closing = true
 	l.mu.Unlock()
 	l.stdin.Close()
-	go func() {
-		for range l.in {
-		}
-	}()
 	if l.waitExit(l.grace) {
 		return nil
 	}
+	l.mu.Lock()
+	l.killed = true
+	l.mu.Unlock()
 	if err := l.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return err
 	}

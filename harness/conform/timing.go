@@ -11,7 +11,7 @@ func (r *run) measure(ctx context.Context) {
 	var ds []time.Duration
 	for range r.opts.Samples {
 		start := time.Now()
-		m, err := r.main.call(ctx, "ping", nil)
+		m, err := r.primary.main.call(ctx, "ping", nil)
 		if err != nil || m.Error != nil {
 			break
 		}

@@ -96,7 +96,7 @@ func listAll(ctx context.Context, s *session, method, key string, fail func(ev a
 
 // listTools lists the main session's tools once; the tools-list check
 // reports the problems, later checks reuse the list.
-func (r *run) listTools(ctx context.Context, fail func(ev any, format string, args ...any)) []*tool {
+func (r *revState) listTools(ctx context.Context, fail func(ev any, format string, args ...any)) []*tool {
 	if r.toolsListed {
 		return r.tools
 	}

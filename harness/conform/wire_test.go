@@ -50,7 +50,7 @@ func TestCheckIDsAcceptsEscapedEcho(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := newSession(&echoLink{out: make(chan []byte, 16), escape: escape}, time.Second)
 			defer s.close()
-			p := &probe{run: &run{main: s}, res: &Result{Level: Must, Status: Pass}}
+			p := &probe{run: &run{}, revState: &revState{main: s}, res: &Result{Level: Must, Status: Pass}}
 			checkIDs(context.Background(), p)
 			if p.res.Status != Pass {
 				t.Errorf("checkIDs = %s, want pass: %+v", p.res.Status, p.res.Findings)

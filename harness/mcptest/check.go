@@ -29,7 +29,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	f.register(fs)
 	fs.StringVar(&format, "format", "text", "print the report as `FORMAT`: text, json, junit or markdown")
 	fs.StringVar(&baseline, "baseline", "", "known failures, one check id a line, in `FILE`: they do not fail the run, but an entry that passes does")
-	fs.StringVar(&opts.Revision, "revision", "", "protocol `REVISION` of the main session (default: the newest the server accepts)")
+	fs.StringVar(&opts.Revision, "revision", "", "run the main session at protocol `REVISION` only (default: at every revision the server claims)")
 	fs.Var(&only, "only", "run only the checks matching `ID` (a pattern, repeatable)")
 	fs.Var(&skip, "skip", "skip the checks matching `ID` (a pattern, repeatable)")
 	fs.BoolVar(&opts.CallTools, "call-tools", false, "call every tool with generated arguments (tools may change your machine)")
@@ -59,8 +59,15 @@ With --client-caps, it answers such requests with canned, valid answers
 (a text from a pretend model, a form filled from its schema, the current
 directory as the only root) and checks their shape.
 
+The checks that use the main session run at every revision the server
+claims, unless --revision names one. The report is printed even when the
+run ends early (the server cannot start or exits, --timeout passes), with
+the checks it could not run and why; the JSON form is described in
+harness/conform/REPORT.md.
+
 Exit status: 0 when every MUST check passes, 1 when one fails (or a
-baseline entry is stale), 2 when the server could not be run.
+baseline entry is stale), 2 when the server could not be run or the run
+ended before a verdict.
 `)
 	positional, command, err := parse(fs, args)
 	if err != nil {
@@ -92,8 +99,10 @@ baseline entry is stale), 2 when the server could not be run.
 	if tgt.URL != "" {
 		opts.HTTPClient = tgt.HTTPClient()
 	}
+	// The report is printed even when the run ended early: what was
+	// checked stands, and the rest says why it was not.
 	rep, err := conform.Check(ctx, tgt, &opts)
-	if err != nil {
+	if rep == nil {
 		report(ctx, stderr, err)
 		return exitFailure
 	}
@@ -101,7 +110,16 @@ baseline entry is stale), 2 when the server could not be run.
 		fmt.Fprintf(stderr, "mcptest: %v\n", err)
 		return exitFailure
 	}
-	return judge(rep, known, stderr)
+	code := judge(rep, known, stderr)
+	if err != nil {
+		report(ctx, stderr, err)
+		// A failed check is a verdict; without one, an incomplete run
+		// has none.
+		if code == exitOK {
+			code = exitFailure
+		}
+	}
+	return code
 }
 
 // judge computes the exit code, forgiving the failures in the baseline
@@ -172,27 +190,74 @@ var printers = map[string]func(io.Writer, *conform.Report) error{
 }
 
 func printText(w io.Writer, rep *conform.Report) error {
-	fmt.Fprintf(w, "%s: %s %s, revision %s\n", rep.Target, rep.Server.Name, rep.Server.Version, rep.Revision)
+	fmt.Fprintf(w, "%s: %s %s, revision %s%s\n", rep.Target, rep.Server.Name, rep.Server.Version, rep.Revision, alsoAt(rep))
 	for _, res := range rep.Results {
 		fmt.Fprintf(w, "%-4s %-30s %-6s %s\n", res.Status, res.ID, res.Level, res.Title)
-		if res.Status == conform.Skip && res.Reason != "" && res.Reason != "not selected" {
+		switch {
+		case res.Status == conform.NotRun:
+			fmt.Fprintf(w, "       not run: %s\n", res.Reason)
+		case res.Reason != "" && res.Reason != "not selected":
 			fmt.Fprintf(w, "       skipped: %s\n", res.Reason)
 		}
 		for _, f := range res.Findings {
 			if f.Level != res.Level {
-				fmt.Fprintf(w, "       (%s) %s\n", f.Level, f.Message)
+				fmt.Fprintf(w, "       (%s) %s%s\n", f.Level, at(rep, f), f.Message)
 			} else {
-				fmt.Fprintf(w, "       %s\n", f.Message)
+				fmt.Fprintf(w, "       %s%s\n", at(rep, f), f.Message)
 			}
 			if f.Evidence != "" {
 				fmt.Fprintf(w, "         evidence: %s\n", f.Evidence)
 			}
 		}
 	}
-	fmt.Fprintf(w, "%d pass, %d fail, %d warn, %d note, %d skip in %v\n",
-		rep.Count(conform.Pass), rep.Count(conform.Fail), rep.Count(conform.Warn), rep.Count(conform.Note), rep.Count(conform.Skip), rep.Duration.Round(1e6))
-	printTiming(w, rep.Timing)
+	fmt.Fprintf(w, "%s in %v\n", counts(rep), rep.Duration.Round(1e6))
+	if rep.Error != "" {
+		fmt.Fprintf(w, "incomplete: %s\n", rep.Error)
+	}
+	if rep.Timing.Startup > 0 {
+		printTiming(w, rep.Timing)
+	}
+	if rep.Stderr != "" {
+		fmt.Fprintln(w, "stderr of the server (its end):")
+		for line := range strings.Lines(rep.Stderr) {
+			fmt.Fprintf(w, "  | %s", line)
+		}
+		if !strings.HasSuffix(rep.Stderr, "\n") {
+			fmt.Fprintln(w)
+		}
+	}
 	return nil
+}
+
+// counts sums up the statuses, naming not-run checks only when some are.
+func counts(rep *conform.Report) string {
+	s := fmt.Sprintf("%d pass, %d fail, %d warn, %d note, %d skip", rep.Count(conform.Pass), rep.Count(conform.Fail), rep.Count(conform.Warn), rep.Count(conform.Note), rep.Count(conform.Skip))
+	if n := rep.Count(conform.NotRun); n > 0 {
+		s += fmt.Sprintf(", %d not run", n)
+	}
+	return s
+}
+
+// alsoAt names the other revisions the main session ran at.
+func alsoAt(rep *conform.Report) string {
+	if len(rep.Revisions) < 2 {
+		return ""
+	}
+	var others []string
+	for _, rev := range rep.Revisions {
+		if rev != rep.Revision {
+			others = append(others, rev)
+		}
+	}
+	return " (also run at " + strings.Join(others, ", ") + ")"
+}
+
+// at names the revisions of a finding, when the run had several.
+func at(rep *conform.Report, f conform.Finding) string {
+	if len(rep.Revisions) < 2 || len(f.Revisions) == 0 {
+		return ""
+	}
+	return "at " + strings.Join(f.Revisions, ", ") + ": "
 }
 
 func printTiming(w io.Writer, t conform.Timing) {
@@ -213,33 +278,47 @@ func printJSON(w io.Writer, rep *conform.Report) error {
 }
 
 func printMarkdown(w io.Writer, rep *conform.Report) error {
-	fmt.Fprintf(w, "# MCP conformance: %s\n\nServer %s %s, revision %s.\n\n", rep.Target, rep.Server.Name, rep.Server.Version, rep.Revision)
+	fmt.Fprintf(w, "# MCP conformance: %s\n\nServer %s %s, revision %s%s.\n\n", rep.Target, rep.Server.Name, rep.Server.Version, rep.Revision, alsoAt(rep))
+	if rep.Error != "" {
+		fmt.Fprintf(w, "**Incomplete:** %s\n\n", rep.Error)
+	}
 	fmt.Fprintln(w, "| Status | Check | Level | Title | Findings |\n|---|---|---|---|---|")
 	for _, res := range rep.Results {
 		var notes []string
 		for _, f := range res.Findings {
-			notes = append(notes, f.Message)
+			notes = append(notes, at(rep, f)+f.Message)
 		}
-		if res.Status == conform.Skip {
+		if res.Status == conform.Skip || res.Status == conform.NotRun {
 			notes = append(notes, res.Reason)
 		}
 		cell := strings.ReplaceAll(strings.Join(notes, "<br>"), "|", `\|`)
 		fmt.Fprintf(w, "| %s | [%s](%s) | %s | %s | %s |\n", res.Status, res.ID, res.Spec, res.Level, res.Title, cell)
 	}
-	fmt.Fprintf(w, "\n%d pass, %d fail, %d warn, %d skip.\n", rep.Count(conform.Pass), rep.Count(conform.Fail), rep.Count(conform.Warn), rep.Count(conform.Skip))
+	fmt.Fprintf(w, "\n%s.\n", counts(rep))
+	if rep.Stderr != "" {
+		fence := "```"
+		for strings.Contains(rep.Stderr, fence) {
+			fence += "`"
+		}
+		fmt.Fprintf(w, "\nThe end of the server's stderr:\n\n%s\n%s\n%s\n", fence, strings.TrimSuffix(rep.Stderr, "\n"), fence)
+	}
 	return nil
 }
 
 // JUnit XML, as CI systems read it: a test case per check; a MUST
-// failure is a failure, a skipped check is skipped, a warning is output.
+// failure is a failure, a skipped or not-run check is skipped, a warning
+// is output. A run that ended early adds a test case "run" in error, and
+// the end of the server's stderr is the suite's system-err.
 type junitSuite struct {
-	XMLName  xml.Name    `xml:"testsuite"`
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Time     float64     `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	XMLName   xml.Name    `xml:"testsuite"`
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr"`
+	Time      float64     `xml:"time,attr"`
+	Cases     []junitCase `xml:"testcase"`
+	SystemErr string      `xml:"system-err,omitempty"`
 }
 
 type junitCase struct {
@@ -247,6 +326,7 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Time      float64       `xml:"time,attr"`
 	Failure   *junitMessage `xml:"failure,omitempty"`
+	Error     *junitMessage `xml:"error,omitempty"`
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
@@ -257,12 +337,12 @@ type junitMessage struct {
 }
 
 func printJUnit(w io.Writer, rep *conform.Report) error {
-	s := junitSuite{Name: "mcp conformance " + rep.Target, Tests: len(rep.Results), Time: rep.Duration.Seconds()}
+	s := junitSuite{Name: "mcp conformance " + rep.Target, Tests: len(rep.Results), Time: rep.Duration.Seconds(), SystemErr: rep.Stderr}
 	for _, res := range rep.Results {
 		c := junitCase{Name: res.ID, Classname: "conform." + string(res.Level), Time: res.Duration.Seconds()}
 		var text []string
 		for _, f := range res.Findings {
-			text = append(text, f.Message+"\n  "+f.Evidence)
+			text = append(text, at(rep, f)+f.Message+"\n  "+f.Evidence)
 		}
 		switch res.Status {
 		case conform.Fail:
@@ -271,12 +351,20 @@ func printJUnit(w io.Writer, rep *conform.Report) error {
 		case conform.Skip:
 			s.Skipped++
 			c.Skipped = &junitMessage{Message: res.Reason}
+		case conform.NotRun:
+			s.Skipped++
+			c.Skipped = &junitMessage{Message: "not run: " + res.Reason}
 		case conform.Warn:
 			c.SystemOut = "warning: " + strings.Join(text, "\n")
 		case conform.Note:
 			c.SystemOut = "note: " + strings.Join(text, "\n")
 		}
 		s.Cases = append(s.Cases, c)
+	}
+	if rep.Error != "" {
+		s.Tests++
+		s.Errors++
+		s.Cases = append(s.Cases, junitCase{Name: "run", Classname: "conform", Error: &junitMessage{Message: "the run ended early", Text: rep.Error}})
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

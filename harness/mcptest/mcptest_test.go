@@ -13,8 +13,9 @@ import (
 	"time"
 )
 
-// sleepBin is the real sleep tool binary, built once by TestMain.
-var sleepBin string
+// sleepBin is the real sleep tool binary, and zooBin the zoo of broken
+// servers, built once by TestMain.
+var sleepBin, zooBin string
 
 func TestMain(m *testing.M) {
 	os.Exit(buildAndRun(m))
@@ -27,10 +28,10 @@ func buildAndRun(m *testing.M) int {
 		return 2
 	}
 	defer os.RemoveAll(dir)
-	sleepBin = filepath.Join(dir, "sleep")
-	build := exec.Command("go", "build", "-o", sleepBin, "github.com/owulveryck/gomcptest/tools/cmd/sleep")
+	sleepBin, zooBin = filepath.Join(dir, "sleep"), filepath.Join(dir, "mcpzoo")
+	build := exec.Command("go", "build", "-o", dir+"/", "github.com/owulveryck/gomcptest/tools/cmd/sleep", "github.com/owulveryck/gomcptest/fakes/cmd/mcpzoo")
 	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building sleep: %v\n%s", err, out)
+		fmt.Fprintf(os.Stderr, "building sleep and mcpzoo: %v\n%s", err, out)
 		return 2
 	}
 	return m.Run()

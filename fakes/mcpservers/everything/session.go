@@ -113,6 +113,12 @@ func elicitDefaults(ctx context.Context, req *mcp.CallToolRequest, _ any) (*mcp.
 }
 
 func elicitEnums(ctx context.Context, req *mcp.CallToolRequest, _ any) (*mcp.CallToolResult, any, error) {
+	// Multiple-choice (array) fields came with 2025-11-25: a client of an
+	// earlier revision would not know them.
+	if p := req.Session.InitializeParams(); p != nil && p.ProtocolVersion < "2025-11-25" {
+		return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{
+			Text: "enum schemas with multiple choices need protocol revision 2025-11-25; this session is " + p.ProtocolVersion}}}, nil, nil
+	}
 	return elicit(ctx, req, "Test enum schemas", enumsSchema)
 }
 
