@@ -71,6 +71,7 @@ func (l *progressLink) emit(frame []byte) {
 }
 
 func (l *progressLink) frames() <-chan []byte { return l.out }
+
 // close stops the requests, then ends the output, as a server that
 // exits does.
 func (l *progressLink) close() error {
