@@ -193,13 +193,17 @@ func checkBatchRefused(ctx context.Context, p *probe) {
 		_, _, _, batches := s.snapshot()
 		return len(batches) > 0 || s.findAnswer(func(a *message) bool { return a.Error != nil }) != nil
 	}
-	// The ping may go unanswered: the server may close the connection.
-	s.call(ctx, "ping", nil)
-	if refused() {
+	// The ping may go unanswered: the server may close the connection,
+	// which refuses the batch as plainly as an error does.
+	_, perr := s.call(ctx, "ping", nil)
+	closed := func() bool {
+		return errors.Is(perr, errClosed) || errors.Is(perr, syscall.EPIPE) || errors.Is(perr, os.ErrClosed) || s.exited()
+	}
+	if refused() || closed() {
 		return
 	}
 	p.settle(func(p *probe) {
-		if !refused() {
+		if !refused() && !closed() {
 			p.fail(nil, "a batch got no error")
 		}
 	})
