@@ -62,38 +62,5 @@
 // A broken MUST fails the check, a SHOULD warns, an INFO finding is a
 // note, which fails nothing.
 //
-// # Adding a check
-//
-// Write a function of this form in the file of its group (check_tools.go,
-// check_http.go, ...):
-//
-//	// checkThing says which rule it tests and how.
-//	func checkThing(ctx context.Context, p *probe) {
-//		m, err := p.main.call(ctx, "thing/list", nil)
-//		if err != nil {
-//			p.fail(err, "thing/list: %v", err)
-//			return
-//		}
-//		if m.Error != nil {
-//			p.fail(m, "thing/list got an error")
-//		}
-//	}
-//
-// then add one line to the list in checks.go, with its id, title, level,
-// spec section, the revisions and the transport it applies to (nil means
-// every revision with initialize, "" both transports), and above it, as a
-// comment, the sentence of the specification that gives the rule its
-// level. The probe runs once per main session, p.rev being its revision;
-// a check that judges the server as a whole is named in serverChecks and
-// runs once. p.fail records a finding with its evidence (a *message, raw
-// bytes, a string or an error) at the check's level, p.warn one of a
-// SHOULD rule, p.note one that breaks no rule; p.skip says why the check
-// does not apply (a feature the server does not advertise); p.settle
-// leaves a judgment for the end of the run. p.open and p.handshake start
-// a fresh connection; p.hellos are the handshakes the run began with;
-// p.listTools and p.calls share what earlier checks learned on the
-// session; p.eachIncoming walks every message the server sent, in every
-// session. Then add a server to the zoo in fakes/mcpservers that breaks
-// the rule, with the check's id: TestZoo proves the check finds it, and
-// that the correct server still passes.
+// Contributors: CONTRIBUTING.md, beside this file, says how to add a check.
 package conform
