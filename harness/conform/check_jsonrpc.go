@@ -189,24 +189,34 @@ func checkBatchRefused(ctx context.Context, p *probe) {
 		p.fail(err, "sending a batch: %v", err)
 		return
 	}
-	refused := func() bool {
-		_, _, _, batches := s.snapshot()
-		return len(batches) > 0 || s.findAnswer(func(a *message) bool { return a.Error != nil }) != nil
+	// Refused: an error for the batch as a whole (id null) or for its
+	// requests. Accepted: its requests answered with results.
+	refused := func() bool { return got(s, func(a *message) bool { return a.Error != nil }) }
+	accepted := func() bool {
+		a := s.answer(idKey(json.RawMessage(`"b1"`)))
+		return a != nil && a.Error == nil
 	}
-	// The ping may go unanswered: the server may close the connection,
-	// which refuses the batch as plainly as an error does.
+	// The ping may go unanswered: the server may close the connection, or
+	// stop reading it, which refuses the batch as plainly as an error does.
 	_, perr := s.call(ctx, "ping", nil)
 	closed := func() bool {
-		return errors.Is(perr, errClosed) || errors.Is(perr, syscall.EPIPE) || errors.Is(perr, os.ErrClosed) || s.exited()
+		return errors.Is(perr, errClosed) || errors.Is(perr, errTimeout) || errors.Is(perr, syscall.EPIPE) ||
+			errors.Is(perr, os.ErrClosed) || s.exited()
 	}
-	if refused() || closed() {
-		return
-	}
-	p.settle(func(p *probe) {
-		if !refused() && !closed() {
+	judge := func(p *probe) {
+		switch {
+		case refused() || closed():
+		case accepted():
+			p.fail(nil, "a batch was answered with results, not refused")
+		default:
 			p.fail(nil, "a batch got no error")
 		}
-	})
+	}
+	if refused() || closed() || accepted() {
+		judge(p)
+		return
+	}
+	p.settle(judge)
 }
 
 // checkNotification sends a notification, then a ping. An answer to the
