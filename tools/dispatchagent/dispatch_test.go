@@ -15,8 +15,8 @@ import (
 	"github.com/owulveryck/gomcptest/host/backend"
 	"github.com/owulveryck/gomcptest/host/llm"
 	"github.com/owulveryck/gomcptest/host/llm/llmtest"
-	"github.com/owulveryck/gomcptest/tools/toolkit"
 	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // onFake returns a Dispatcher on the Gemini API of a fakegemini playing

@@ -14,8 +14,8 @@ import (
 	"github.com/owulveryck/gomcptest/host/toolbox"
 	"github.com/owulveryck/gomcptest/tools/glob"
 	"github.com/owulveryck/gomcptest/tools/grep"
-	"github.com/owulveryck/gomcptest/tools/toolkit"
 	"github.com/owulveryck/gomcptest/tools/ls"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 	"github.com/owulveryck/gomcptest/tools/view"
 )
 

@@ -14,8 +14,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/owulveryck/gomcptest/tools/toolkit"
 	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // connect serves a tool in memory and returns a client session.

@@ -5,8 +5,8 @@ import (
 	"os/exec"
 	"testing"
 
-	"github.com/owulveryck/gomcptest/tools/toolkit"
 	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // BenchmarkFind times Find beside find(1) on the Go source tree, for the

@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/owulveryck/gomcptest/tools/toolkit"
 	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 // BenchmarkSearch times Search beside ripgrep on the Go source tree, with

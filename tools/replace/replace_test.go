@@ -11,8 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/owulveryck/gomcptest/tools/toolkit"
 	"github.com/owulveryck/gomcptest/tools/internal/tooltest"
+	"github.com/owulveryck/gomcptest/tools/toolkit"
 )
 
 func connect(t *testing.T, tl *tool) *mcp.ClientSession {
