@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"math"
 	"mime"
 	"net/url"
@@ -195,8 +194,8 @@ func userParts(content openai.Content, param string) ([]llm.Part, error) {
 				return nil, badRequest(pp+".input_audio", "an input_audio part needs data and format")
 			}
 			format := strings.ToLower(p.InputAudio.Format)
-			if !audioFormats[format] {
-				return nil, badRequest(pp+".input_audio.format", "unknown audio format %s: use %s", quote(p.InputAudio.Format), strings.Join(slices.Sorted(maps.Keys(audioFormats)), ", "))
+			if !slices.Contains(audioFormats(), format) {
+				return nil, badRequest(pp+".input_audio.format", "unknown audio format %s: use %s", quote(p.InputAudio.Format), strings.Join(audioFormats(), ", "))
 			}
 			data, err := base64.StdEncoding.DecodeString(p.InputAudio.Data)
 			if err != nil {
@@ -221,16 +220,18 @@ func userParts(content openai.Content, param string) ([]llm.Part, error) {
 }
 
 // audioFormats are the input_audio formats Gemini reads.
-var audioFormats = map[string]bool{"wav": true, "mp3": true, "aiff": true, "aac": true, "ogg": true, "flac": true}
+func audioFormats() []string { return []string{"aac", "aiff", "flac", "mp3", "ogg", "wav"} }
 
 // mediaTypes are the attachment types the model reads; anything else is
 // refused here rather than passed on.
-var mediaTypes = map[string]bool{
-	"image/png": true, "image/jpeg": true, "image/webp": true, "image/heic": true, "image/heif": true, "image/gif": true,
-	"application/pdf": true, "text/plain": true, "text/csv": true, "text/markdown": true, "text/html": true, "application/json": true,
-	"audio/wav": true, "audio/x-wav": true, "audio/mp3": true, "audio/mpeg": true, "audio/aiff": true, "audio/aac": true,
-	"audio/ogg": true, "audio/flac": true, "audio/webm": true,
-	"video/mp4": true, "video/mpeg": true, "video/quicktime": true, "video/webm": true, "video/x-flv": true, "video/3gpp": true,
+func mediaTypes() []string {
+	return []string{
+		"image/png", "image/jpeg", "image/webp", "image/heic", "image/heif", "image/gif",
+		"application/pdf", "text/plain", "text/csv", "text/markdown", "text/html", "application/json",
+		"audio/wav", "audio/x-wav", "audio/mp3", "audio/mpeg", "audio/aiff", "audio/aac",
+		"audio/ogg", "audio/flac", "audio/webm",
+		"video/mp4", "video/mpeg", "video/quicktime", "video/webm", "video/x-flv", "video/3gpp",
+	}
 }
 
 // dataURL decodes a data: URL of one of the mediaTypes. The host never
@@ -249,8 +250,8 @@ func dataURL(s string) (*llm.Media, error) {
 	if err != nil || typ == "" {
 		return nil, fmt.Errorf("data URL has no valid media type")
 	}
-	if !mediaTypes[mt] {
-		return nil, fmt.Errorf("media type %s is not one the model reads: use %s", mt, strings.Join(slices.Sorted(maps.Keys(mediaTypes)), ", "))
+	if !slices.Contains(mediaTypes(), mt) {
+		return nil, fmt.Errorf("media type %s is not one the model reads: use %s", mt, strings.Join(mediaTypes(), ", "))
 	}
 	var data []byte
 	if isBase64 {
