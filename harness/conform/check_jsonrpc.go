@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -59,7 +57,7 @@ func checkParseError(ctx context.Context, p *probe) {
 	pm, perr := s.call(ctx, "ping", nil)
 	// The server may close its end instead: the ping then finds the pipe
 	// or the connection gone.
-	gone := errors.Is(perr, errClosed) || errors.Is(perr, syscall.EPIPE) || errors.Is(perr, os.ErrClosed)
+	gone := connectionGone(perr)
 	parseError := func(a *message) bool { return a.Error != nil && a.Error.Code == codeParseError }
 	judge := func(p *probe) {
 		got := s.findAnswer(parseError)
@@ -200,8 +198,7 @@ func checkBatchRefused(ctx context.Context, p *probe) {
 	// stop reading it, which refuses the batch as plainly as an error does.
 	_, perr := s.call(ctx, "ping", nil)
 	closed := func() bool {
-		return errors.Is(perr, errClosed) || errors.Is(perr, errTimeout) || errors.Is(perr, syscall.EPIPE) ||
-			errors.Is(perr, os.ErrClosed) || s.exited()
+		return connectionGone(perr) || errors.Is(perr, errTimeout) || s.exited()
 	}
 	judge := func(p *probe) {
 		switch {

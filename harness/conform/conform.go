@@ -9,12 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"path"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/owulveryck/gomcptest/harness/target"
@@ -517,7 +515,7 @@ func exitedBefore(h *hello) error {
 		return h.err
 	}
 	l, ok := h.s.link.(*stdioLink)
-	gone := h.s.exited() || errors.Is(h.err, os.ErrClosed) || errors.Is(h.err, syscall.EPIPE)
+	gone := h.s.exited() || connectionGone(h.err)
 	if ok && gone && l.waitExit(l.grace) {
 		return fmt.Errorf("the server exited (%s) before it answered the handshake", l.exitStatus())
 	}

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -413,6 +415,13 @@ func (s *session) exited() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.closed && !s.closing
+}
+
+// connectionGone reports whether err, from writing to or calling on a
+// session, says that the server closed its end: the session ended, or the
+// pipe or connection is gone.
+func connectionGone(err error) bool {
+	return errors.Is(err, errClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed)
 }
 
 // result decodes a successful answer into v, or returns the JSON-RPC error.
