@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path"
 	"slices"
 	"strings"
@@ -63,7 +64,10 @@ var ErrUnreachable = errors.New("target unreachable")
 // fails, and the checks after it at that revision are [NotRun].
 var ErrExited = errors.New("the server exited during the run")
 
-// Check runs the checks on the target and returns every finding. Unless
+// Check runs the checks on the target and returns every finding. An
+// in-process server ([target.Server]) is checked as a command is, over
+// stdio framing, a fresh server for each connection; a handler
+// ([target.Handler]) as a URL is, served on a loopback port for the run. Unless
 // the target or the options are invalid, it returns the report, complete
 // or not; the error says why it is not: the target could not be run (it
 // wraps [ErrUnreachable]), its
@@ -103,8 +107,19 @@ func Check(ctx context.Context, tgt target.Target, opts *Options) (*Report, erro
 	if err != nil {
 		return nil, err
 	}
+	name := tgt.String()
+	if tgt.Handler != nil {
+		// Served on a loopback port, the handler is checked as any
+		// streamable HTTP endpoint is, with the run's HTTP client.
+		srv := httptest.NewServer(tgt.Handler)
+		defer func() {
+			srv.CloseClientConnections()
+			srv.Close()
+		}()
+		tgt = target.Target{URL: srv.URL}
+	}
 	start := time.Now()
-	r := &run{tgt: tgt, opts: o, client: client, report: &Report{Target: tgt.String()}}
+	r := &run{tgt: tgt, opts: o, client: client, report: &Report{Target: name}}
 	err = r.checkAll(ctx)
 	r.report.Duration = time.Since(start)
 	if err != nil {
@@ -152,6 +167,7 @@ func (r *run) checkAll(ctx context.Context) error {
 	}
 	r.closeAll()
 	r.runVerdicts()
+	r.orderFindings()
 	switch {
 	case stop != nil:
 	case ctx.Err() != nil:
@@ -250,10 +266,10 @@ func (i *initResult) has(capability string) bool {
 	return ok
 }
 
-func (r *run) stdio() bool { return len(r.tgt.Command) > 0 }
+func (r *run) stdio() bool { return len(r.tgt.Command) > 0 || r.tgt.NewServer != nil }
 
 // open starts a new raw, uninitialized connection to the target: a new
-// process for a command.
+// process for a command, a new server for an in-process one.
 func (r *run) open() (*session, error) {
 	var l link
 	if r.stdio() {
@@ -283,7 +299,7 @@ func (r *run) process() (*stdioLink, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for len(r.spares) <= spareProcesses {
-		l, err := startStdio(r.tgt.Command, r.tgt.Env, r.tgt.Dir, r.tgt.Stderr, r.opts.Timeout)
+		l, err := r.start()
 		if err != nil {
 			if len(r.spares) == 0 {
 				return nil, err
@@ -295,6 +311,14 @@ func (r *run) process() (*stdioLink, error) {
 	l := r.spares[0]
 	r.spares = r.spares[1:]
 	return l, nil
+}
+
+// start starts a server process, or an in-process server.
+func (r *run) start() (*stdioLink, error) {
+	if r.tgt.NewServer != nil {
+		return startInProcess(r.tgt.NewServer, r.opts.Timeout), nil
+	}
+	return startStdio(r.tgt.Command, r.tgt.Env, r.tgt.Dir, r.tgt.Stderr, r.opts.Timeout)
 }
 
 // closeAll closes every session and spare process, and waits until each
@@ -312,7 +336,7 @@ func (r *run) closeAll() {
 		}()
 		// A spare was never spoken to: it need not end gracefully, and
 		// one still booting should stop taking the CPU.
-		l.cmd.Process.Kill()
+		l.kill()
 		wg.Go(func() { l.close() })
 	}
 	for _, s := range sessions {
@@ -677,14 +701,18 @@ func (r *run) probeAt(ctx context.Context, c check, v *revState) (res Result) {
 	return res
 }
 
-func (r *run) selected(id string) bool {
+func (r *run) selected(id string) bool { return r.opts.Selects(id) }
+
+// Selects says whether the options select the check with this id: it
+// matches a pattern of Only, when there are any, and none of Skip.
+func (o Options) Selects(id string) bool {
 	match := func(patterns []string) bool {
 		return slices.ContainsFunc(patterns, func(p string) bool {
 			ok, _ := path.Match(p, id)
 			return ok
 		})
 	}
-	return (len(r.opts.Only) == 0 || match(r.opts.Only)) && !match(r.opts.Skip)
+	return (len(o.Only) == 0 || match(o.Only)) && !match(o.Skip)
 }
 
 // A probe is what a check uses to record its outcome at one revision.
@@ -782,6 +810,20 @@ func (r *run) runVerdicts() {
 			continue
 		}
 		v.judge(&probe{run: r, revState: v.state, res: res})
+	}
+}
+
+// orderFindings lists the revisions of every finding in the order of the
+// main sessions, whether the finding came at once or from a verdict at
+// the end of the run, so that two runs of one server report alike.
+func (r *run) orderFindings() {
+	rank := func(rev string) int {
+		return slices.IndexFunc(r.states, func(v *revState) bool { return v.rev == rev })
+	}
+	for i := range r.report.Results {
+		for j := range r.report.Results[i].Findings {
+			slices.SortStableFunc(r.report.Results[i].Findings[j].Revisions, func(a, b string) int { return rank(a) - rank(b) })
+		}
 	}
 }
 

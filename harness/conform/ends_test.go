@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/owulveryck/gomcptest/fakes/mcpservers"
 	"github.com/owulveryck/gomcptest/harness/target"
 )
@@ -133,5 +134,18 @@ func TestTail(t *testing.T) {
 				t.Errorf("tail = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// An in-process server that panics is a server that exited, not a
+// crashed test binary.
+func TestInProcessPanics(t *testing.T) {
+	boom := func() *mcp.Server { panic("boom") }
+	rep, err := Check(t.Context(), target.Server(boom), &Options{Timeout: time.Minute})
+	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "the server exited (panic: boom)") {
+		t.Fatalf("Check = %v, want %v saying the server panicked", err, ErrUnreachable)
+	}
+	if n := rep.Count(NotRun); n != len(rep.Results) || n == 0 {
+		t.Errorf("%d of %d checks not run, want all", n, len(rep.Results))
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strconv"
@@ -421,7 +422,7 @@ func (s *session) exited() bool {
 // session, says that the server closed its end: the session ended, or the
 // pipe or connection is gone.
 func connectionGone(err error) bool {
-	return errors.Is(err, errClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed)
+	return errors.Is(err, errClosed) || errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed) || errors.Is(err, io.ErrClosedPipe)
 }
 
 // result decodes a successful answer into v, or returns the JSON-RPC error.

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"sync"
 	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // A link carries frames between the checker and one server connection. It
@@ -31,10 +33,12 @@ type cutter interface {
 	cut(idKey string) string
 }
 
-// stdioLink runs a command and speaks newline-delimited frames over its
-// stdin and stdout.
+// stdioLink speaks newline-delimited frames over a server's stdin and
+// stdout: those of a command, or the byte pipes of a server run in
+// process, which ends when its stdin closes as a process would.
 type stdioLink struct {
-	cmd    *exec.Cmd
+	wait   func() error // waits for the server's end, once its stdout has
+	kill   func() error // stops a server that outlived its stdin
 	stdin  io.WriteCloser
 	in     chan []byte
 	exited chan struct{} // closed when the process has exited
@@ -71,9 +75,42 @@ func startStdio(command []string, env []string, dir string, stderr io.Writer, gr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", command[0], err)
 	}
-	l := &stdioLink{cmd: cmd, stdin: stdin, in: make(chan []byte, 64), exited: make(chan struct{}), grace: grace, stderr: kept}
+	l := &stdioLink{wait: cmd.Wait, kill: cmd.Process.Kill, stdin: stdin, in: make(chan []byte, 64), exited: make(chan struct{}), grace: grace, stderr: kept}
 	go l.read(stdout)
 	return l, nil
+}
+
+// startInProcess runs a server built by newServer in this process, over
+// a pair of byte pipes. Its Run returning is its exit: an error, or a
+// panic, is its exit status.
+func startInProcess(newServer func() *mcp.Server, grace time.Duration) *stdioLink {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	ended := make(chan error, 1)
+	go func() {
+		var err error
+		defer func() {
+			if v := recover(); v != nil {
+				err = fmt.Errorf("panic: %v", v)
+			}
+			cancel()
+			inR.Close()
+			outW.Close()
+			ended <- err
+		}()
+		err = newServer().Run(ctx, &mcp.IOTransport{Reader: inR, Writer: outW})
+		if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
+			err = fmt.Errorf("Run returned: %w", err)
+		} else {
+			err = nil
+		}
+	}()
+	wait := func() error { return <-ended }
+	kill := func() error { cancel(); return nil }
+	l := &stdioLink{wait: wait, kill: kill, stdin: inW, in: make(chan []byte, 64), exited: make(chan struct{}), grace: grace, stderr: newTail(stderrBytes, stderrLines)}
+	go l.read(outR)
+	return l
 }
 
 func (l *stdioLink) read(stdout io.Reader) {
@@ -83,7 +120,7 @@ func (l *stdioLink) read(stdout io.Reader) {
 		l.in <- append([]byte(nil), sc.Bytes()...)
 	}
 	close(l.in)
-	l.err = l.cmd.Wait()
+	l.err = l.wait()
 	close(l.exited)
 }
 
@@ -153,7 +190,7 @@ func (l *stdioLink) close() error {
 	l.mu.Lock()
 	l.killed = true
 	l.mu.Unlock()
-	if err := l.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+	if err := l.kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
 		return err
 	}
 	l.waitExit(l.grace)

@@ -1,6 +1,8 @@
 // Package target connects an MCP client to a server under test: a command
-// run over stdio, or a streamable HTTP endpoint. It is what the harness's
-// commands (mcptest list, call, ...) share to reach the server they drive.
+// run over stdio, a streamable HTTP endpoint, or, inside a Go test, a
+// server built in process ([Server]) or an http.Handler ([Handler]). It
+// is what the harness's commands (mcptest list, call, ...) and the
+// conformance checker share to reach the server they drive.
 package target
 
 import (
@@ -9,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"runtime/debug"
@@ -17,8 +20,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
-// A Target says how to reach an MCP server: exactly one of Command and URL
-// is set.
+// A Target says how to reach an MCP server: exactly one of Command, URL,
+// NewServer and Handler is set.
 type Target struct {
 	// Command is the program and its arguments, run with stdin and stdout
 	// carrying the protocol.
@@ -36,16 +39,40 @@ type Target struct {
 	// AuthToken, when not empty, is sent to URL on every request as
 	// "Authorization: Bearer AuthToken".
 	AuthToken string
+
+	// NewServer builds a server in process. Every connection gets a fresh
+	// one, joined to the client by an in-memory byte pipe that carries
+	// newline-delimited JSON-RPC as stdio does, so that the checker's raw
+	// probes reach it unchanged. See [Server].
+	NewServer func() *mcp.Server
+	// Handler is a streamable HTTP handler served in process on a
+	// loopback port, at its root, for as long as a connection lasts. See
+	// [Handler].
+	Handler http.Handler
 }
+
+// Server returns the target of a server built in process by newServer,
+// once per connection.
+func Server(newServer func() *mcp.Server) Target { return Target{NewServer: newServer} }
+
+// Handler returns the target of a streamable HTTP handler, served with
+// httptest on 127.0.0.1 while a connection lasts. A handler mounted
+// under a path is given with its mux, or wrapped in [http.StripPrefix].
+func Handler(h http.Handler) Target { return Target{Handler: h} }
 
 // Validate reports a target that names no server, or two, or sets command
 // options on a URL.
 func (t Target) Validate() error {
+	inProcess := t.NewServer != nil || t.Handler != nil
 	switch {
-	case len(t.Command) == 0 && t.URL == "":
+	case len(t.Command) == 0 && t.URL == "" && !inProcess:
 		return errors.New("no server: give a command after -- or a URL with --url")
 	case len(t.Command) > 0 && t.URL != "":
 		return errors.New("two servers: give a command after -- or a URL with --url, not both")
+	case t.NewServer != nil && t.Handler != nil, inProcess && (len(t.Command) > 0 || t.URL != ""):
+		return errors.New("two servers: set one of Command, URL, NewServer and Handler")
+	case inProcess && (len(t.Env) > 0 || t.Dir != "" || t.Stderr != nil || t.AuthToken != ""):
+		return errors.New("Env, Dir, Stderr and AuthToken apply to a command or a URL, not to an in-process server")
 	case t.URL != "" && (len(t.Env) > 0 || t.Dir != ""):
 		return errors.New("--env and --dir apply to a command, not to a URL")
 	case t.URL == "" && t.AuthToken != "":
@@ -63,21 +90,33 @@ func (t Target) Validate() error {
 
 // String names the target for messages: the URL, or the command line.
 func (t Target) String() string {
-	if t.URL != "" {
+	switch {
+	case t.URL != "":
 		return t.URL
+	case t.NewServer != nil:
+		return "in-process server"
+	case t.Handler != nil:
+		return "in-process HTTP handler"
 	}
 	return strings.Join(t.Command, " ")
 }
 
 // Transport returns a transport to the target. For a command, the process
 // starts when the transport connects and is stopped when the session
-// closes: stdin is closed first, then it is signalled if it lingers.
+// closes: stdin is closed first, then it is signalled if it lingers. An
+// in-process server or handler likewise starts on connect and stops when
+// the session closes.
 func (t Target) Transport() (mcp.Transport, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	if t.URL != "" {
+	switch {
+	case t.URL != "":
 		return &mcp.StreamableClientTransport{Endpoint: t.URL, HTTPClient: t.HTTPClient()}, nil
+	case t.NewServer != nil:
+		return inProcess{t.NewServer}, nil
+	case t.Handler != nil:
+		return served{t.Handler}, nil
 	}
 	cmd := exec.Command(t.Command[0], t.Command[1:]...)
 	cmd.Env = append(os.Environ(), t.Env...)
@@ -94,6 +133,53 @@ func (t Target) HTTPClient() *http.Client {
 		return &http.Client{}
 	}
 	return &http.Client{Transport: bearer{token: t.AuthToken, base: http.DefaultTransport}}
+}
+
+// inProcess connects to a fresh server over in-memory transports.
+type inProcess struct{ newServer func() *mcp.Server }
+
+func (t inProcess) Connect(ctx context.Context) (mcp.Connection, error) {
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := t.newServer().Connect(ctx, st, nil)
+	if err != nil {
+		return nil, fmt.Errorf("connecting the in-process server: %w", err)
+	}
+	conn, err := ct.Connect(ctx)
+	if err != nil {
+		ss.Close()
+		return nil, err
+	}
+	return closing{conn, func() { ss.Close() }}, nil
+}
+
+// served serves a handler with httptest for the life of one connection.
+type served struct{ h http.Handler }
+
+func (t served) Connect(ctx context.Context) (mcp.Connection, error) {
+	srv := httptest.NewServer(t.h)
+	stop := func() {
+		// An event stream the handler keeps open must not hold Close.
+		srv.CloseClientConnections()
+		srv.Close()
+	}
+	conn, err := (&mcp.StreamableClientTransport{Endpoint: srv.URL, HTTPClient: srv.Client()}).Connect(ctx)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	return closing{conn, stop}, nil
+}
+
+// closing is a connection that stops what serves it once it is closed.
+type closing struct {
+	mcp.Connection
+	stop func()
+}
+
+func (c closing) Close() error {
+	err := c.Connection.Close()
+	c.stop()
+	return err
 }
 
 // bearer adds the Authorization header to every request.

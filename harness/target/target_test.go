@@ -91,6 +91,35 @@ func TestURL(t *testing.T) {
 	}
 }
 
+// An in-process server and a handler are reached like the others; each
+// connection to an in-process server gets a server of its own (how often
+// a handler builds one is its own business).
+func TestInProcess(t *testing.T) {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := wd + " " + os.Getenv("GREETING")
+	built := 0
+	count := func() *mcp.Server { built++; return newServer() }
+	for _, tgt := range []Target{
+		Server(count),
+		Handler(mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return count() }, nil)),
+	} {
+		t.Run(tgt.String(), func(t *testing.T) {
+			built = 0
+			for range 2 {
+				if got := where(t, tgt); got != want {
+					t.Errorf("where = %q, want %q", got, want)
+				}
+			}
+			if tgt.NewServer != nil && built != 2 {
+				t.Errorf("%d servers built for two connections, want 2", built)
+			}
+		})
+	}
+}
+
 func TestURLAuthToken(t *testing.T) {
 	s := newServer()
 	mcpHandler := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s }, nil)
@@ -133,6 +162,9 @@ func TestConnectFails(t *testing.T) {
 		{"bad env", Target{Command: []string{"x"}, Env: []string{"novalue"}}, `"novalue": want KEY=VALUE`},
 		{"bad URL", Target{URL: "127.0.0.1:1"}, "want http:// or https://"},
 		{"token on command", Target{Command: []string{"x"}, AuthToken: "t"}, "--auth-token applies to a URL"},
+		{"server and handler", Target{NewServer: newServer, Handler: http.NotFoundHandler()}, "set one of Command, URL, NewServer and Handler"},
+		{"server and command", Target{NewServer: newServer, Command: []string{"x"}}, "set one of"},
+		{"env on server", Target{NewServer: newServer, Env: []string{"A=b"}}, "not to an in-process server"},
 		{"nobody listening", Target{URL: "http://127.0.0.1:1/mcp"}, "connecting to http://127.0.0.1:1/mcp"},
 	}
 	for _, tt := range tests {

@@ -3,9 +3,12 @@
 // any other test.
 //
 //	func TestServerConforms(t *testing.T) {
-//		h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newServer() }, nil)
-//		conformtest.Run(t, conformtest.Handler(t, http.NewCrossOriginProtection().Handler(h)), nil)
+//		conformtest.Run(t, target.Server(newServer), nil)
 //	}
+//
+// checks a server built in process over stdio framing, a fresh one for
+// each connection; target.Handler checks an http.Handler over streamable
+// HTTP, and target.Target a command or a URL.
 //
 // A check whose MUST rule is broken fails its subtest with the findings
 // and their evidence; a SHOULD finding is logged (it fails with
@@ -16,11 +19,9 @@
 package conformtest
 
 import (
-	"net/http"
-	"net/http/httptest"
+	"context"
 	"slices"
 	"strings"
-	"testing"
 
 	"github.com/owulveryck/gomcptest/harness/conform"
 	"github.com/owulveryck/gomcptest/harness/target"
@@ -37,10 +38,22 @@ type Options struct {
 	Baseline []string
 }
 
-// Run checks the server tgt names and reports each check as a subtest of
-// t, named by the check's id. It returns the report, or fails t when the
-// target could not be checked at all.
-func Run(t *testing.T, tgt target.Target, opts *Options) *conform.Report {
+// T is what Run needs of a test; *testing.T has it all. Sub is the type
+// of the subtests its Run starts: *testing.T again.
+type T[Sub any] interface {
+	Helper()
+	Context() context.Context
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+	Skip(args ...any)
+	Run(name string, f func(Sub)) bool
+}
+
+// Run checks the server tgt names and reports each check selected by
+// opts.Check as a subtest of t, named by the check's id. It returns the report, or fails t when the
+// target could not be checked at all. t is the test's *testing.T.
+func Run[Sub T[Sub]](t Sub, tgt target.Target, opts *Options) *conform.Report {
 	t.Helper()
 	var o Options
 	if opts != nil {
@@ -55,7 +68,10 @@ func Run(t *testing.T, tgt target.Target, opts *Options) *conform.Report {
 		t.Errorf("checking %s ended early: %v", tgt, err)
 	}
 	for _, res := range rep.Results {
-		t.Run(res.ID, func(t *testing.T) {
+		if !o.Check.Selects(res.ID) {
+			continue
+		}
+		t.Run(res.ID, func(t Sub) {
 			known := slices.Contains(o.Baseline, res.ID)
 			switch {
 			case res.Status == conform.Skip:
@@ -74,15 +90,6 @@ func Run(t *testing.T, tgt target.Target, opts *Options) *conform.Report {
 		})
 	}
 	return rep
-}
-
-// Handler serves h with httptest for the duration of the test, and
-// returns the target of its endpoint.
-func Handler(t testing.TB, h http.Handler) target.Target {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return target.Target{URL: srv.URL}
 }
 
 func findings(res conform.Result) string {

@@ -1,7 +1,6 @@
 package conformtest_test
 
 import (
-	"context"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,30 +11,18 @@ import (
 
 	"github.com/owulveryck/gomcptest/harness/conform"
 	"github.com/owulveryck/gomcptest/harness/conform/conformtest"
+	"github.com/owulveryck/gomcptest/harness/target"
 )
 
-type echoIn struct {
-	Text string `json:"text" jsonschema:"what to echo"`
-}
-
-func newServer() *mcp.Server {
-	s := mcp.NewServer(&mcp.Implementation{Name: "echo", Version: "v1"}, nil)
-	mcp.AddTool(s, &mcp.Tool{Name: "echo", Description: "Echoes its text."},
-		func(_ context.Context, _ *mcp.CallToolRequest, in echoIn) (*mcp.CallToolResult, any, error) {
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: in.Text}}}, nil, nil
-		})
-	return s
-}
-
 func handler() http.Handler {
-	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newServer() }, nil)
+	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return newGreeter() }, nil)
 }
 
 var only = conform.Options{Only: []string{"http-*", "lifecycle-initialize", "tools-*"}, CallTools: true}
 
 // With cross-origin protection the go-sdk server passes every check.
 func TestProtectedServerPasses(t *testing.T) {
-	conformtest.Run(t, conformtest.Handler(t, http.NewCrossOriginProtection().Handler(handler())), &conformtest.Options{Check: only})
+	conformtest.Run(t, target.Handler(http.NewCrossOriginProtection().Handler(handler())), &conformtest.Options{Check: only})
 }
 
 // childEnv makes TestUnprotectedServer run: it fails on purpose, so it runs
@@ -46,7 +33,7 @@ func TestUnprotectedServer(t *testing.T) {
 	if os.Getenv(childEnv) == "" {
 		t.Skip("run by TestUnprotectedServerFailsHTTPOrigin")
 	}
-	conformtest.Run(t, conformtest.Handler(t, handler()), &conformtest.Options{Check: only})
+	conformtest.Run(t, target.Handler(handler()), &conformtest.Options{Check: only})
 }
 
 // Without it, the http-origin subtest fails, with the evidence, and the
@@ -73,11 +60,20 @@ func TestUnprotectedServerFailsHTTPOrigin(t *testing.T) {
 
 // A baseline turns a known failure into a log line.
 func TestBaseline(t *testing.T) {
-	rep := conformtest.Run(t, conformtest.Handler(t, handler()), &conformtest.Options{
+	rep := conformtest.Run(t, target.Handler(handler()), &conformtest.Options{
 		Check:    conform.Options{Only: []string{"http-origin"}},
 		Baseline: []string{"http-origin"},
 	})
 	if r := rep.Result("http-origin"); r == nil || r.Status != conform.Fail {
 		t.Errorf("http-origin: %+v, want a failure (forgiven by the baseline)", r)
+	}
+}
+
+// A server built in process is checked over stdio framing, with every
+// check that applies to stdio, and the go-sdk passes them.
+func TestInProcessServerPasses(t *testing.T) {
+	rep := conformtest.Run(t, target.Server(newGreeter), &conformtest.Options{Check: conform.Options{CallTools: true}})
+	if r := rep.Result("stdio-purity"); r == nil || r.Status != conform.Pass {
+		t.Errorf("stdio-purity: %+v, want a pass: the stdio checks apply in process", r)
 	}
 }
