@@ -1,6 +1,6 @@
 module github.com/owulveryck/gomcptest
 
-go 1.26.0
+go 1.26
 
 require (
 	cloud.google.com/go/auth v0.16.0
@@ -21,7 +21,7 @@ require (
 	google.golang.org/genai v1.77.0
 	gopkg.in/dnaeon/go-vcr.v2 v2.3.0
 	gopkg.in/yaml.v3 v3.0.1
-	mvdan.cc/sh/v3 v3.14.1
+	mvdan.cc/sh/v3 v3.13.1
 )
 
 require (

@@ -1,6 +1,6 @@
 module github.com/owulveryck/gomcptest/examples
 
-go 1.26.0
+go 1.26
 
 require (
 	github.com/modelcontextprotocol/go-sdk v1.8.0
