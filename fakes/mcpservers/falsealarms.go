@@ -5,6 +5,7 @@ package mcpservers
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -115,18 +116,33 @@ func longProgress() *mcp.Server {
 // raceCancel plays a call that completes just as its cancellation
 // arrives: on reading notifications/cancelled for a call in progress, it
 // first sends the call's result, as a server whose processing had just
-// completed would, then withholds the server's own answer. The
+// completed would, then withholds the server's own answer and the
+// progress its tool, not yet stopped, still reports. The
 // specification allows it: "Processing may have completed before
 // cancellation arrives".
 func raceCancel(c mcp.Connection) mcp.Connection {
-	return &racing{Connection: c, calls: map[string]bool{}}
+	return &racing{Connection: c, calls: map[string]string{}, over: map[string]bool{}}
 }
 
 type racing struct {
 	mcp.Connection
 	mu       sync.Mutex
-	calls    map[string]bool // tools/call requests not answered yet
-	answered requestIDs      // the calls answered here
+	calls    map[string]string // tools/call requests not answered yet: their progress tokens
+	over     map[string]bool   // the progress tokens of the calls answered here
+	answered requestIDs        // the calls answered here
+}
+
+// progressToken returns the progress token of a request's params, as
+// JSON text, or "".
+func progressToken(params json.RawMessage) string {
+	var p struct {
+		Token json.RawMessage `json:"progressToken"`
+		Meta  struct {
+			Token json.RawMessage `json:"progressToken"`
+		} `json:"_meta"`
+	}
+	json.Unmarshal(params, &p)
+	return cmp.Or(string(p.Meta.Token), string(p.Token))
 }
 
 func idText(id any) string {
@@ -143,7 +159,7 @@ func (r *racing) Read(ctx context.Context) (jsonrpc.Message, error) {
 	switch req.Method {
 	case "tools/call":
 		r.mu.Lock()
-		r.calls[idText(req.ID.Raw())] = true
+		r.calls[idText(req.ID.Raw())] = progressToken(req.Params)
 		r.mu.Unlock()
 	case "notifications/cancelled":
 		var p struct {
@@ -153,8 +169,11 @@ func (r *racing) Read(ctx context.Context) (jsonrpc.Message, error) {
 			break
 		}
 		r.mu.Lock()
-		pending := r.calls[idText(p.RequestID)]
+		token, pending := r.calls[idText(p.RequestID)]
 		delete(r.calls, idText(p.RequestID))
+		if pending && token != "" {
+			r.over[token] = true
+		}
 		r.mu.Unlock()
 		if !pending {
 			break
@@ -173,6 +192,14 @@ func (r *racing) Read(ctx context.Context) (jsonrpc.Message, error) {
 }
 
 func (r *racing) Write(ctx context.Context, m jsonrpc.Message) error {
+	if n, ok := m.(*jsonrpc.Request); ok && n.Method == "notifications/progress" {
+		r.mu.Lock()
+		over := r.over[progressToken(n.Params)]
+		r.mu.Unlock()
+		if over {
+			return nil
+		}
+	}
 	if resp, ok := m.(*jsonrpc.Response); ok {
 		if r.answered.take(resp.ID) {
 			return nil
