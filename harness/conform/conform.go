@@ -814,16 +814,26 @@ func (r *run) runVerdicts() {
 }
 
 // orderFindings lists the revisions of every finding in the order of the
-// main sessions, whether the finding came at once or from a verdict at
-// the end of the run, so that two runs of one server report alike.
+// main sessions, and the findings of a check by the first revision they
+// were seen at, whether they came at once or from a verdict at the end
+// of the run, so that two runs of one server report alike.
 func (r *run) orderFindings() {
 	rank := func(rev string) int {
 		return slices.IndexFunc(r.states, func(v *revState) bool { return v.rev == rev })
 	}
+	byRank := func(a, b string) int { return rank(a) - rank(b) }
 	for i := range r.report.Results {
-		for j := range r.report.Results[i].Findings {
-			slices.SortStableFunc(r.report.Results[i].Findings[j].Revisions, func(a, b string) int { return rank(a) - rank(b) })
+		fs := r.report.Results[i].Findings
+		for j := range fs {
+			slices.SortStableFunc(fs[j].Revisions, byRank)
 		}
+		first := func(f Finding) int {
+			if len(f.Revisions) == 0 {
+				return -1
+			}
+			return rank(f.Revisions[0])
+		}
+		slices.SortStableFunc(fs, func(a, b Finding) int { return first(a) - first(b) })
 	}
 }
 

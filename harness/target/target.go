@@ -56,8 +56,9 @@ type Target struct {
 func Server(newServer func() *mcp.Server) Target { return Target{NewServer: newServer} }
 
 // Handler returns the target of a streamable HTTP handler, served with
-// httptest on 127.0.0.1 while a connection lasts. A handler mounted
-// under a path is given with its mux, or wrapped in [http.StripPrefix].
+// httptest on 127.0.0.1 while a connection lasts. The endpoint is the
+// root of that server: give the MCP handler itself, not a mux that
+// mounts it under a path.
 func Handler(h http.Handler) Target { return Target{Handler: h} }
 
 // Validate reports a target that names no server, or two, or sets command

@@ -6,9 +6,10 @@
 //		conformtest.Run(t, target.Server(newServer), nil)
 //	}
 //
-// checks a server built in process over stdio framing, a fresh one for
-// each connection; target.Handler checks an http.Handler over streamable
-// HTTP, and target.Target a command or a URL.
+// The target here is a server built in process, checked over stdio
+// framing with a fresh server for each connection; target.Handler names
+// an http.Handler, checked over streamable HTTP, and a target.Target a
+// command or a URL.
 //
 // A check whose MUST rule is broken fails its subtest with the findings
 // and their evidence; a SHOULD finding is logged (it fails with
