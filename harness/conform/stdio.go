@@ -39,6 +39,7 @@ type cutter interface {
 type stdioLink struct {
 	wait   func() error // waits for the server's end, once its stdout has
 	kill   func() error // stops a server that outlived its stdin
+	clean  string       // how a server that ended without error is said to have
 	stdin  io.WriteCloser
 	in     chan []byte
 	exited chan struct{} // closed when the process has exited
@@ -75,7 +76,7 @@ func startStdio(command []string, env []string, dir string, stderr io.Writer, gr
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", command[0], err)
 	}
-	l := &stdioLink{wait: cmd.Wait, kill: cmd.Process.Kill, stdin: stdin, in: make(chan []byte, 64), exited: make(chan struct{}), grace: grace, stderr: kept}
+	l := &stdioLink{wait: cmd.Wait, kill: cmd.Process.Kill, clean: "exit status 0", stdin: stdin, in: make(chan []byte, 64), exited: make(chan struct{}), grace: grace, stderr: kept}
 	go l.read(stdout)
 	return l, nil
 }
@@ -108,7 +109,7 @@ func startInProcess(newServer func() *mcp.Server, grace time.Duration) *stdioLin
 	}()
 	wait := func() error { return <-ended }
 	kill := func() error { cancel(); return nil }
-	l := &stdioLink{wait: wait, kill: kill, stdin: inW, in: make(chan []byte, 64), exited: make(chan struct{}), grace: grace, stderr: newTail(stderrBytes, stderrLines)}
+	l := &stdioLink{wait: wait, kill: kill, clean: "Run returned nil", stdin: inW, in: make(chan []byte, 64), exited: make(chan struct{}), grace: grace, stderr: newTail(stderrBytes, stderrLines)}
 	go l.read(outR)
 	return l
 }
@@ -133,7 +134,7 @@ func (l *stdioLink) exitStatus() string {
 		return ""
 	}
 	if l.err == nil {
-		return "exit status 0"
+		return l.clean
 	}
 	return l.err.Error()
 }
