@@ -255,3 +255,48 @@ func refuseDiscover(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// batchDelay is how late lateBatch answers.
+const batchDelay = 50 * time.Millisecond
+
+// lateBatch answers the requests with string ids, those of the checker's
+// batches, batchDelay late, and so after the ping sent behind them; like
+// the go-sdk, it drops answers still pending when its input ends.
+func lateBatch(c mcp.Connection) mcp.Connection { return &late{Connection: c} }
+
+func isString(id jsonrpc.ID) bool {
+	_, ok := id.Raw().(string)
+	return ok
+}
+
+type late struct {
+	mcp.Connection
+	mu    sync.Mutex
+	ended bool
+}
+
+func (l *late) Read(ctx context.Context) (jsonrpc.Message, error) {
+	m, err := l.Connection.Read(ctx)
+	if err != nil {
+		l.mu.Lock()
+		l.ended = true
+		l.mu.Unlock()
+	}
+	return m, err
+}
+
+func (l *late) Write(ctx context.Context, m jsonrpc.Message) error {
+	if r, ok := m.(*jsonrpc.Response); !ok || !isString(r.ID) {
+		return l.Connection.Write(ctx, m)
+	}
+	ctx = context.WithoutCancel(ctx)
+	time.AfterFunc(batchDelay, func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		if !l.ended {
+			l.Connection.Write(ctx, m)
+		}
+	})
+	return nil
+}
+

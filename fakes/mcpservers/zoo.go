@@ -96,6 +96,7 @@ func Defects() []Defect {
 		{Name: "ref-schema", Doc: "input schemas with $ref into $defs and definitions, recursive ones too", server: refSchema},
 		{Name: "long-progress", Doc: "a tool outlives any exchange timeout, sending progress all along", server: longProgress},
 		{Name: "cancel-race", Doc: "a call completes just as its cancellation arrives", wrap: raceCancel, ownCancel: true},
+		{Name: "late-batch", Doc: "answers the requests of a batch late, after the requests behind them", wrap: lateBatch},
 		{Name: "strict-prompt", Doc: "its prompt refuses an argument value it does not know", server: strictPrompt},
 		{Name: "legacy-http", HTTP: true, Doc: "claims no 2026-07-28: server/discover gets HTTP 400 with no id, as before initialize", http: refuseDiscover},
 		{Name: "crashes", Check: "logging-set-level", Exits: true, Doc: "exits when asked to set its logging level", crashOn: "logging/setLevel"},

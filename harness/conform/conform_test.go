@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/owulveryck/gomcptest/fakes/mcpservers"
 	"github.com/owulveryck/gomcptest/harness/target"
 )
@@ -380,5 +381,23 @@ func BenchmarkCheckSleep(b *testing.B) {
 		if rep.Failed() {
 			b.Fatalf("sleep fails:\n%s", summary(rep))
 		}
+	}
+}
+
+// A batch answered after the ping behind it is judged by its answers,
+// which come in before the end of the run, not as one that got none.
+func TestLateBatchAnswers(t *testing.T) {
+	d, err := mcpservers.Lookup("late-batch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(t.Context(), zooTarget(t, d), &Options{CallTools: true, Timeout: 500 * time.Millisecond, Samples: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := rep.Result("jsonrpc-batch-refused")
+	want := []Finding{{Level: Info, Revisions: []string{"2025-11-25", "2025-06-18"}, Message: "a batch was answered with results, not refused"}}
+	if diff := cmp.Diff(want, res.Findings); diff != "" {
+		t.Errorf("jsonrpc-batch-refused findings (-want +got):\n%s", diff)
 	}
 }
