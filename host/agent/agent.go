@@ -10,6 +10,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -25,6 +26,13 @@ import (
 type Toolbox interface {
 	Call(ctx context.Context, name string, args json.RawMessage) (*mcp.CallToolResult, error)
 }
+
+// A Refusal is the error of a Toolbox that would not run a call, as when
+// the user said no: the call's result is Reason, for the model to read,
+// and its event is marked Refused rather than a failure of the tool.
+type Refusal struct{ Reason string }
+
+func (r *Refusal) Error() string { return r.Reason }
 
 // DefaultMaxSteps is the number of model turns a run may take when
 // Options.MaxSteps is zero.
@@ -254,8 +262,8 @@ func (a *Agent) runTools(ctx context.Context, calls []llm.ToolCall, offered []st
 		started++
 		go func() {
 			start := time.Now()
-			r := a.call(ctx, calls[i])
-			ch <- done{i: i, result: r, took: time.Since(start)}
+			r, refused := a.call(ctx, calls[i])
+			ch <- done{i: i, result: r, took: time.Since(start), refused: refused}
 		}()
 	}
 	results := make([]llm.ToolResult, len(calls))
@@ -289,19 +297,24 @@ func (a *Agent) refuse(c llm.ToolCall, offered []string, started int) string {
 
 // call runs one tool call; every failure becomes an error result the model
 // can read.
-func (a *Agent) call(ctx context.Context, c llm.ToolCall) llm.ToolResult {
-	r := llm.ToolResult{CallID: c.ID, Name: c.Name}
+func (a *Agent) call(ctx context.Context, c llm.ToolCall) (r llm.ToolResult, refused bool) {
+	r = llm.ToolResult{CallID: c.ID, Name: c.Name}
 	if a.tools == nil {
 		r.IsError, r.Content = true, fmt.Sprintf("tool %q is not available: the host runs no tools", c.Name)
-		return r
+		return r, false
 	}
 	res, err := a.tools.Call(ctx, c.Name, c.Arguments)
-	if err != nil {
+	var refusal *Refusal
+	switch {
+	case errors.As(err, &refusal):
+		r.IsError, r.Content = true, refusal.Reason
+		return r, true
+	case err != nil:
 		r.IsError, r.Content = true, fmt.Sprintf("calling tool %s: %v", c.Name, err)
-		return r
+		return r, false
 	}
 	fromMCP(&r, res)
-	return r
+	return r, false
 }
 
 func toolMessage(results []llm.ToolResult) llm.Message {

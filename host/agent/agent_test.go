@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -142,6 +143,22 @@ func TestToolFailureReachesModel(t *testing.T) {
 	assert.True(t, res.IsError)
 	assert.Contains(t, res.Content, "deadline exceeded")
 	assert.True(t, p.Requests()[1].Messages[2].Parts[0].ToolResult.IsError)
+}
+
+// A Toolbox that refuses a call gives the model its reason, word for
+// word, and the event says refused, not failed: the tool never ran.
+func TestRefusalIsNotAToolFailure(t *testing.T) {
+	p := llmtest.New(llmtest.Calls(llm.ToolCall{ID: "call_1", Name: "Bash", Arguments: json.RawMessage(`{}`)}), llmtest.Text("ok"))
+	tools := &fakeTools{fn: func(context.Context, string, json.RawMessage) (*mcp.CallToolResult, error) {
+		return nil, fmt.Errorf("approving: %w", &agent.Refusal{Reason: "The user said no."})
+	}}
+	events, err := run(t, agent.New(p, tools, nil), agent.Input{Request: userRequest("go", "Bash")})
+	require.NoError(t, err)
+	assert.True(t, events[1].Refused)
+	assert.Equal(t, "The user said no.", events[1].ToolResult.Content)
+	sent := p.Requests()[1].Messages[2].Parts[0].ToolResult
+	assert.True(t, sent.IsError)
+	assert.Equal(t, "The user said no.", sent.Content)
 }
 
 func TestStepLimit(t *testing.T) {

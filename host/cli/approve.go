@@ -17,9 +17,9 @@ import (
 )
 
 // approver is a Toolbox that asks the user before each call of the tools
-// it guards (-approve): y runs the call, n refuses it with a result that
-// tells the model so, always runs this one and every later call of the
-// tool. One question is asked at a time.
+// it guards (-approve): y runs the call, n refuses it (an
+// [agent.Refusal] that tells the model so), always runs this one and
+// every later call of the tool. One question is asked at a time.
 type approver struct {
 	next  agent.Toolbox
 	guard func(name string) bool
@@ -50,9 +50,7 @@ func (a *approver) Call(ctx context.Context, name string, args json.RawMessage) 
 			return nil, err
 		}
 		if !ok {
-			return &mcp.CallToolResult{IsError: true, Content: []mcp.Content{&mcp.TextContent{
-				Text: fmt.Sprintf("The user refused this call of %s: it was not run. Do not retry it; ask the user what to do instead.", name),
-			}}}, nil
+			return nil, &agent.Refusal{Reason: fmt.Sprintf("The user refused this call of %s: it was not run. Do not retry it; ask the user what to do instead.", name)}
 		}
 	}
 	return a.next.Call(ctx, name, args)
