@@ -299,4 +299,3 @@ func (l *late) Write(ctx context.Context, m jsonrpc.Message) error {
 	})
 	return nil
 }
-
