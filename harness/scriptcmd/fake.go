@@ -13,6 +13,7 @@ import (
 
 	fakegemini "github.com/owulveryck/gomcptest/fakes/gemini"
 	fakeopenai "github.com/owulveryck/gomcptest/fakes/openai"
+	"github.com/owulveryck/gomcptest/internal/syncbuf"
 )
 
 func fakeStartCmd() command {
@@ -115,7 +116,7 @@ type fake struct {
 	file   string
 	srv    *httptest.Server
 	unused func() []string
-	log    *syncBuffer
+	log    *syncbuf.Buffer
 
 	mu         sync.Mutex
 	unexpected []string // written by the server's goroutines
@@ -150,7 +151,7 @@ func fakeStart(ts *testscript.TestScript, neg bool, args []string) {
 	if _, ok := st.fakes[kindName]; ok {
 		ts.Fatalf("fake start %s: the fake is already running (fake stop %s first)", kindName, kindName)
 	}
-	f := &fake{script: ts.Name(), file: file, log: new(syncBuffer)}
+	f := &fake{script: ts.Name(), file: file, log: new(syncbuf.Buffer)}
 	logger := slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{ReplaceAttr: dropTime}))
 	h, unused, err := kind.serve(file, []byte(ts.ReadFile(file)), logger, f.failed)
 	if err != nil {

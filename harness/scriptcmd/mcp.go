@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/owulveryck/gomcptest/internal/syncbuf"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -47,7 +48,7 @@ func mcpStopCmd() command {
 type session struct {
 	cs *mcp.ClientSession
 	// stderr is a stdio server's standard error, nil for a URL.
-	stderr *syncBuffer
+	stderr *syncbuf.Buffer
 }
 
 // stderrNote is the end of the server's stderr, to explain a failure.
@@ -82,7 +83,7 @@ func mcpStart(ts *testscript.TestScript, neg bool, args []string) {
 		cmd := exec.Command(path, rest[2:]...)
 		cmd.Dir = ts.MkAbs(".")
 		cmd.Env = st.environ(ts)
-		s.stderr = new(syncBuffer)
+		s.stderr = new(syncbuf.Buffer)
 		cmd.Stderr = s.stderr
 		transport = &mcp.CommandTransport{Command: cmd}
 	default:

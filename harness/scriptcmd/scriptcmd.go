@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -223,23 +222,4 @@ func (st *state) fail(msg string) {
 	}
 	st.t.Log(msg)
 	st.t.FailNow()
-}
-
-// syncBuffer is a bytes buffer safe for a writer and a reader at once,
-// such as a process's stderr read while it runs.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -10,10 +10,10 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/owulveryck/gomcptest/internal/syncbuf"
 )
 
 // terminal is a session run in-process on pipes: the test types lines,
@@ -24,7 +24,7 @@ type terminal struct {
 	lines      chan string
 	interrupts chan os.Signal
 	done       chan int
-	stderr     *lockedBuffer
+	stderr     *syncbuf.Buffer
 }
 
 func startSession(t *testing.T, args ...string) *terminal {
@@ -35,7 +35,7 @@ func startSession(t *testing.T, args ...string) *terminal {
 	}
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
-	term := &terminal{t: t, in: inW, lines: make(chan string, 1000), interrupts: make(chan os.Signal, 1), done: make(chan int, 1), stderr: &lockedBuffer{}}
+	term := &terminal{t: t, in: inW, lines: make(chan string, 1000), interrupts: make(chan os.Signal, 1), done: make(chan int, 1), stderr: &syncbuf.Buffer{}}
 	go func() {
 		sc := bufio.NewScanner(outR)
 		for sc.Scan() {
@@ -83,23 +83,6 @@ func (term *terminal) exit() int {
 	for range term.lines {
 	}
 	return <-term.done
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // blockingSleep serves a sleep tool over streamable HTTP that sleeps until

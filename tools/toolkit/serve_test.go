@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/owulveryck/gomcptest/internal/syncbuf"
 )
 
 // These tests run a program with -http through Run, as a user runs a tool
@@ -81,7 +82,7 @@ func (tr *sessionTracker) waitEnded(t *testing.T, id string) {
 // A running is a program served by Run over HTTP.
 type running struct {
 	url  string // the MCP endpoint
-	log  *syncBuffer
+	log  *syncbuf.Buffer
 	stop func() // cancels Run and waits for it to return nil; once
 }
 
@@ -96,7 +97,7 @@ func startHTTP(t *testing.T, p Program, args ...string) *running {
 			IO{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: stderrW})
 		stderrW.Close()
 	}()
-	r := &running{log: &syncBuffer{}}
+	r := &running{log: &syncbuf.Buffer{}}
 	urls := make(chan string, 1)
 	go func() {
 		re := regexp.MustCompile(`url=(http://\S+)`)
@@ -130,28 +131,6 @@ func startHTTP(t *testing.T, p Program, args ...string) *running {
 		}
 	})
 	return r
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (b *syncBuffer) WriteString(s string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.b.WriteString(s)
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.WriteString(string(p))
-	return len(p), nil
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 // bearer adds an Authorization header to every request.
@@ -457,7 +436,7 @@ func TestHTTPWarnsWithoutTokenBeyondLoopback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s token=%q", tt.addr, tt.token), func(t *testing.T) {
-			var log syncBuffer
+			var log syncbuf.Buffer
 			warnExposed(loggerTo(&log), tt.addr, tt.token)
 			if got := strings.Contains(log.String(), "-auth-token"); got != tt.warn {
 				t.Errorf("warned = %v, want %v; log:\n%s", got, tt.warn, log.String())
